@@ -1,0 +1,89 @@
+from django.contrib import admin
+
+from summit.models import PlanningGroup, StaffRole, Summit, TicketType
+
+
+def planner_summit_ids(user):
+    return StaffRole.objects.filter(user=user, role=StaffRole.Role.PLANNER).values("summit_id")
+
+
+class SummitScopedAdmin(admin.ModelAdmin):
+    """Planners see and pick only the summits they plan; superusers see everything."""
+
+    summit_lookup = "summit"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.summit_lookup}__in": planner_summit_ids(request.user)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "summit" and not request.user.is_superuser:
+            kwargs["queryset"] = Summit.objects.filter(id__in=planner_summit_ids(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TicketTypeInline(admin.TabularInline):
+    model = TicketType
+    extra = 0
+    fields = ["slug", "name", "name_es", "price", "currency", "quota", "active", "position"]
+
+
+class PlanningGroupInline(admin.TabularInline):
+    model = PlanningGroup
+    extra = 0
+    fields = ["slug", "name", "name_es", "language", "pillar", "min_size", "max_size", "room", "position"]
+
+
+@admin.register(Summit)
+class SummitAdmin(SummitScopedAdmin):
+    summit_lookup = "id"
+
+    list_display = ["name", "slug", "starts_at", "venue", "capacity"]
+    search_fields = ["name", "slug", "venue"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TicketTypeInline, PlanningGroupInline]
+    readonly_fields = ["purged_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "name_es", "slug", "description", "description_es", "contact_email"]}),
+        (
+            "When and where",
+            {"fields": ["starts_at", "ends_at", "timezone", "venue", "capacity", "languages"]},
+        ),
+        (
+            "Registration",
+            {
+                "fields": [
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "hold_minutes",
+                    "offer_hours",
+                    "refund_deadline",
+                ]
+            },
+        ),
+        ("Personal data", {"fields": ["retention_until", "purged_at"]}),
+    ]
+
+
+@admin.register(TicketType)
+class TicketTypeAdmin(SummitScopedAdmin):
+    list_display = ["name", "summit", "price", "currency", "quota", "active"]
+    list_filter = ["summit", "active"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(PlanningGroup)
+class PlanningGroupAdmin(SummitScopedAdmin):
+    list_display = ["name", "summit", "language", "pillar", "min_size", "max_size", "room"]
+    list_filter = ["summit", "language", "pillar"]
+    search_fields = ["name", "name_es", "slug", "room"]
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(SummitScopedAdmin):
+    list_display = ["user", "summit", "role", "group", "created_at"]
+    list_filter = ["summit", "role"]
+    search_fields = ["user__email", "user__username"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,265 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+
+def localized(obj, field):
+    """The Spanish variant of a planner-entered text when the active language is Spanish,
+    falling back to the other language when one is missing."""
+    english = getattr(obj, field) or ""
+    spanish = getattr(obj, f"{field}_es", "") or ""
+    if translation.get_language() == "es":
+        return spanish or english
+    return english or spanish
+
+
+class Sector(models.TextChoices):
+    RESIDENT = "resident", _("Resident with lived experience")
+    COMMUNITY_ORG = "community_org", _("Community organization or nonprofit")
+    GOVERNMENT = "government", _("Government agency")
+    EDUCATION = "education", _("Education")
+    BUSINESS = "business", _("Business")
+    PHILANTHROPY = "philanthropy", _("Philanthropy or funder")
+    ELECTED_OFFICIAL = "elected_official", _("Elected official")
+    FAITH = "faith", _("Faith community")
+    HEALTH = "health", _("Health")
+    OTHER = "other", _("Other")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+
+
+def validate_timezone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class Summit(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="America/Los_Angeles", validators=[validate_timezone]
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
+    registration_opens_at = models.DateTimeField(_("registration opens at"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes at"), null=True, blank=True)
+    languages = models.CharField(
+        _("languages offered"),
+        max_length=10,
+        default="en,es",
+        choices=[("en", _("English")), ("es", _("Spanish")), ("en,es", _("English and Spanish"))],
+    )
+    retention_until = models.DateField(
+        _("keep personal data until"),
+        null=True,
+        blank=True,
+        help_text=_("Personal data is purged after this date. Empty: 30 days after the summit ends."),
+    )
+    hold_minutes = models.PositiveIntegerField(
+        _("payment hold (minutes)"), default=30, validators=[MinValueValidator(30)]
+    )
+    offer_hours = models.PositiveIntegerField(
+        _("waitlist offer valid for (hours)"), default=48, validators=[MinValueValidator(1)]
+    )
+    refund_deadline = models.DateTimeField(_("refund deadline"), null=True, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    purged_at = models.DateTimeField(_("personal data purged at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("summit")
+        verbose_name_plural = _("summits")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="summit_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The summit must end after it starts.")})
+
+    @property
+    def display_name(self):
+        return localized(self, "name")
+
+    @property
+    def display_description(self):
+        return localized(self, "description")
+
+    @property
+    def tz(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def language_codes(self):
+        return self.languages.split(",")
+
+    @property
+    def retention_date(self):
+        return self.retention_until or (self.ends_at.date() + datetime.timedelta(days=30))
+
+    def registration_state(self, now=None):
+        """'not_open', 'open' or 'closed' at the given moment."""
+        now = now or timezone.now()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_open"
+        closes = self.registration_closes_at or self.ends_at
+        if now >= closes:
+            return "closed"
+        return "open"
+
+    @property
+    def registration_open(self):
+        return self.registration_state() == "open"
+
+
+class TicketType(models.Model):
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="ticket_types")
+    slug = models.SlugField(_("slug"), max_length=60)
+    name = models.CharField(_("name"), max_length=120)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    description_es = models.CharField(_("description (Spanish)"), max_length=300, blank=True)
+    price = models.DecimalField(
+        _("price"), max_digits=8, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="usd")
+    quota = models.PositiveIntegerField(
+        _("quota"),
+        null=True,
+        blank=True,
+        help_text=_("Seats of this type at most; empty: no quota of its own."),
+    )
+    active = models.BooleanField(_("on sale"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["summit", "position", "price", "name"]
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "slug"], name="ticket_type_slug_unique_per_summit"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="ticket_type_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.summit.slug})"
+
+    @property
+    def display_name(self):
+        return localized(self, "name")
+
+    @property
+    def display_description(self):
+        return localized(self, "description")
+
+    @property
+    def is_free(self):
+        return self.price == 0
+
+
+class PlanningGroup(models.Model):
+    """A breakout group. Configured with the summit (like ticket types); the assignment of
+    people to groups and their recommendations live in the workshops app."""
+
+    class GroupLanguage(models.TextChoices):
+        ENGLISH = "en", _("English")
+        SPANISH = "es", _("Spanish")
+        BILINGUAL = "bilingual", _("Bilingual, with interpretation")
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="groups")
+    slug = models.SlugField(_("slug"), max_length=60)
+    name = models.CharField(_("name"), max_length=160)
+    name_es = models.CharField(_("name (Spanish)"), max_length=160, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=GroupLanguage.choices, default="en")
+    pillar = models.SlugField(_("framework pillar"), max_length=60, blank=True)
+    min_size = models.PositiveIntegerField(_("minimum size"), default=0)
+    max_size = models.PositiveIntegerField(_("maximum size"), default=50, validators=[MinValueValidator(1)])
+    room = models.CharField(_("room"), max_length=120, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["summit", "position", "name"]
+        verbose_name = _("planning group")
+        verbose_name_plural = _("planning groups")
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "slug"], name="group_slug_unique_per_summit"),
+            models.CheckConstraint(
+                condition=Q(max_size__gte=models.F("min_size")), name="group_max_at_least_min"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return localized(self, "name")
+
+    @property
+    def display_description(self):
+        return localized(self, "description")
+
+
+class StaffRole(models.Model):
+    """What one staff account may do at one summit."""
+
+    class Role(models.TextChoices):
+        PLANNER = "planner", _("Planner")
+        VOLUNTEER = "volunteer", _("Door volunteer")
+        FACILITATOR = "facilitator", _("Facilitator")
+        NAVIGATOR = "navigator", _("Community navigator")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="summit_roles")
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    group = models.ForeignKey(
+        PlanningGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="facilitator_roles"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "summit", "role"], condition=Q(group__isnull=True), name="staff_role_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "summit", "role", "group"],
+                condition=Q(group__isnull=False),
+                name="staff_role_group_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="facilitator", group__isnull=False)
+                | (~Q(role="facilitator") & Q(group__isnull=True)),
+                name="staff_role_group_only_for_facilitators",
+            ),
+        ]
+
+    def __str__(self):
+        suffix = f" ({self.group.slug})" if self.group_id else ""
+        return f"{self.user} — {self.get_role_display()}{suffix} @ {self.summit.slug}"

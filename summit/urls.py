@@ -1,0 +1,31 @@
+"""Root URLs: the project wiring that mounts every app's pages and API."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from registrations import urls as registrations_urls
+from summit import views
+from workshops import urls as workshops_urls
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    *registrations_urls.api_urlpatterns,
+    *workshops_urls.api_urlpatterns,
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+    path("", include(registrations_urls.urlpatterns)),
+    path("", include(workshops_urls.urlpatterns)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

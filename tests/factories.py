@@ -1,0 +1,93 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from registrations.models import GroupPreference, Registration
+from summit.models import PlanningGroup, StaffRole, Summit, TicketType
+
+
+class SummitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Summit
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"summit-{n}")
+    name = factory.Sequence(lambda n: f"Mobility Summit {n}")
+    name_es = factory.Sequence(lambda n: f"Cumbre de Movilidad {n}")
+    venue = "Community Center"
+    timezone = "America/Los_Angeles"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=8))
+    capacity = 350
+    registration_opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+
+class TicketTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TicketType
+
+    summit = factory.SubFactory(SummitFactory)
+    slug = factory.Sequence(lambda n: f"ticket-{n}")
+    name = "Community resident"
+    name_es = "Residente de la comunidad"
+    price = Decimal("0.00")
+
+
+class PlanningGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanningGroup
+
+    summit = factory.SubFactory(SummitFactory)
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    name = factory.Sequence(lambda n: f"Group {n}")
+    name_es = factory.Sequence(lambda n: f"Grupo {n}")
+    language = "en"
+    pillar = "rewarding-work"
+    min_size = 0
+    max_size = 40
+    room = factory.Sequence(lambda n: f"Room {100 + n}")
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    summit = factory.SubFactory(SummitFactory)
+    ticket_type = factory.SubFactory(TicketTypeFactory, summit=factory.SelfAttribute("..summit"))
+    status = Registration.Status.CONFIRMED
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    sector = "resident"
+    language = "en"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class GroupPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupPreference
+
+    registration = factory.SubFactory(RegistrationFactory)
+    group = factory.SubFactory(PlanningGroupFactory, summit=factory.SelfAttribute("..registration.summit"))
+    rank = 1
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"staff{n}@example.org")
+    email = factory.LazyAttribute(lambda o: o.username)
+
+
+class StaffRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffRole
+
+    user = factory.SubFactory(UserFactory)
+    summit = factory.SubFactory(SummitFactory)
+    role = StaffRole.Role.PLANNER

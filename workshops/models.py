@@ -1,0 +1,1 @@
+# Planning-group assignment, recommendations, votes and reports live here (see DESIGN.md).
