@@ -14,14 +14,19 @@ def test_badge_code_is_opaque_and_has_a_version_prefix():
     code = badge_code(registration)
 
     assert re.fullmatch(r"S1-[A-Z2-7]{26}", code)
-    for personal in (
-        "GUADALUPE",
-        "RAMIREZ",
-        "LUPE",
-        str(registration.pk),
-        str(registration.public_id).upper(),
-    ):
+    for personal in ("GUADALUPE", "RAMIREZ", "LUPE", str(registration.public_id).upper()):
         assert personal not in code
+
+
+def test_badge_code_does_not_depend_on_personal_data():
+    first = RegistrationFactory(first_name="Ana", last_name="Cruz")
+    twin = RegistrationFactory(summit=first.summit, first_name="Ana", last_name="Cruz")
+    code = badge_code(first)
+
+    first.first_name, first.email = "Anita", "new@example.org"
+
+    assert badge_code(first) == code
+    assert badge_code(twin) != code
 
 
 def test_badge_code_is_not_stored_only_its_hash():
