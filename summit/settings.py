@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "summit",
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "summit.urls"
@@ -268,6 +270,35 @@ if env_int("TRUSTED_PROXY_COUNT", 0) > 0:
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 
 LOGIN_URL = "admin:login"
+
+
+# Content Security Policy: no inline script anywhere, nothing from other origins except the
+# Stripe Checkout page that paid registrations are redirected to.
+def _origin(url):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+CHECKOUT_ORIGINS = ["https://checkout.stripe.com"] + [o for o in [_origin(STRIPE_API_BASE)] if o]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Inline style attributes only (Django's admin uses a few); never inline script.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *CHECKOUT_ORIGINS],
+    }
+}
 
 LOGGING = {
     "version": 1,
