@@ -143,9 +143,7 @@ def _attempt(find, *, summit, by, device, nonce, scanned_at, offline, action):
             # The row lock serializes every scan of this badge: whoever holds it decides alone,
             # so two volunteers scanning one badge at once get one `ok` and one `already_checked_in`.
             registration = (
-                Registration.objects.select_for_update(of=("self",))
-                .select_related("group")
-                .get(pk=found.pk)
+                Registration.objects.select_for_update(of=("self",)).select_related("group").get(pk=found.pk)
             )
             # A retry that waited on the lock behind its twin sees the twin's answer now.
             replayed = _replay(summit, by, nonce)
@@ -395,7 +393,10 @@ def door_dashboard(summit, *, bucket_minutes=10):
                 "checked_in": value[1],
                 "expected": value[2],
             }
-            for value in sorted(groups.values(), key=lambda v: (v[0] is None, v[0].position if v[0] else 0, v[0].name if v[0] else ""))
+            for value in sorted(
+                groups.values(),
+                key=lambda v: (v[0] is None, v[0].position if v[0] else 0, v[0].name if v[0] else ""),
+            )
         ],
         "no_shows": no_shows,
         "flagged": flagged,

@@ -35,7 +35,10 @@ class DoorAPIView(APIView):
 class ScanInput(serializers.Serializer):
     code = serializers.CharField(max_length=200, trim_whitespace=True, help_text="The text read from the QR.")
     nonce = serializers.CharField(
-        max_length=64, required=False, allow_blank=True, help_text="Client-chosen id; a retry is answered the same."
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="Client-chosen id; a retry is answered the same.",
     )
     device = serializers.CharField(max_length=80, required=False, allow_blank=True)
     scanned_at = serializers.DateTimeField(required=False, help_text="When an offline device scanned it.")
@@ -194,7 +197,11 @@ class TapCheckInAPI(DoorAPIView):
 class UndoCheckInAPI(DoorAPIView):
     @extend_schema(
         request=UndoInput,
-        responses={200: inline_serializer("UndoAnswer", {"result": serializers.CharField(), "attendee": AttendeeOutput})},
+        responses={
+            200: inline_serializer(
+                "UndoAnswer", {"result": serializers.CharField(), "attendee": AttendeeOutput}
+            )
+        },
         summary="Undo your own last check-in (within two minutes)",
     )
     def post(self, request, slug):
@@ -276,7 +283,8 @@ class DoorStatsAPI(DoorAPIView):
     @extend_schema(
         responses={
             200: inline_serializer(
-                "DoorCounts", {"checked_in": serializers.IntegerField(), "expected": serializers.IntegerField()}
+                "DoorCounts",
+                {"checked_in": serializers.IntegerField(), "expected": serializers.IntegerField()},
             )
         },
         summary="Running count at the door: checked in and expected",
@@ -289,7 +297,20 @@ class DoorDashboardAPI(DoorAPIView):
     permission_classes = [IsPlannerOfSummit]
 
     @extend_schema(
-        responses={200: inline_serializer("DoorDashboard", {"checked_in": serializers.IntegerField(), "expected": serializers.IntegerField(), "over_time": serializers.ListField(child=serializers.DictField()), "by_sector": serializers.ListField(child=serializers.DictField()), "by_group": serializers.ListField(child=serializers.DictField()), "no_shows": serializers.ListField(child=serializers.DictField()), "flagged": serializers.ListField(child=serializers.DictField())})},
+        responses={
+            200: inline_serializer(
+                "DoorDashboard",
+                {
+                    "checked_in": serializers.IntegerField(),
+                    "expected": serializers.IntegerField(),
+                    "over_time": serializers.ListField(child=serializers.DictField()),
+                    "by_sector": serializers.ListField(child=serializers.DictField()),
+                    "by_group": serializers.ListField(child=serializers.DictField()),
+                    "no_shows": serializers.ListField(child=serializers.DictField()),
+                    "flagged": serializers.ListField(child=serializers.DictField()),
+                },
+            )
+        },
         summary="Planner figures for the door (over time, by sector and group, no-shows, flags)",
     )
     def get(self, request, slug):

@@ -80,7 +80,9 @@ def open_door_link(token, *, session, now=None, device_hint=""):
             raise DoorLinkError("invalid_link", _("This door link is not valid."), status_code=404)
         refusal = None
         if link.revoked_at is not None:
-            refusal = DoorLinkError("link_revoked", _("This door link was revoked. Ask a planner for a new one."))
+            refusal = DoorLinkError(
+                "link_revoked", _("This door link was revoked. Ask a planner for a new one.")
+            )
         elif now >= link.summit.ends_at:
             refusal = DoorLinkError("summit_ended", _("This summit has ended."))
         elif link.session_key and link.session_key != session.session_key and _session_alive(link):

@@ -168,7 +168,10 @@ class CheckIn(models.Model):
         ordering = ["checked_in_at", "id"]
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
-        indexes = [models.Index(fields=["summit", "checked_in_at"]), models.Index(fields=["by", "recorded_at"])]
+        indexes = [
+            models.Index(fields=["summit", "checked_in_at"]),
+            models.Index(fields=["by", "recorded_at"]),
+        ]
 
     def __str__(self):
         return f"{self.registration_id} @ {self.checked_in_at:%Y-%m-%d %H:%M}"

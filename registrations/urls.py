@@ -5,10 +5,20 @@ from registrations import api, checkin_api, checkin_views
 api_urlpatterns = [
     path("summits/<slug:slug>/", api.SummitDetailAPI.as_view(), name="api-summit-detail"),
     path("summits/<slug:slug>/checkins/", checkin_api.CheckInAPI.as_view(), name="api-checkins"),
-    path("summits/<slug:slug>/checkins/batch/", checkin_api.CheckInBatchAPI.as_view(), name="api-checkins-batch"),
+    path(
+        "summits/<slug:slug>/checkins/batch/",
+        checkin_api.CheckInBatchAPI.as_view(),
+        name="api-checkins-batch",
+    ),
     path("summits/<slug:slug>/checkins/tap/", checkin_api.TapCheckInAPI.as_view(), name="api-checkins-tap"),
-    path("summits/<slug:slug>/checkins/undo/", checkin_api.UndoCheckInAPI.as_view(), name="api-checkins-undo"),
-    path("summits/<slug:slug>/checkins/search/", checkin_api.AttendeeSearchAPI.as_view(), name="api-checkins-search"),
+    path(
+        "summits/<slug:slug>/checkins/undo/", checkin_api.UndoCheckInAPI.as_view(), name="api-checkins-undo"
+    ),
+    path(
+        "summits/<slug:slug>/checkins/search/",
+        checkin_api.AttendeeSearchAPI.as_view(),
+        name="api-checkins-search",
+    ),
     path("summits/<slug:slug>/checkins/stats/", checkin_api.DoorStatsAPI.as_view(), name="api-door-stats"),
     path(
         "summits/<slug:slug>/checkins/dashboard/",

@@ -23,5 +23,7 @@ class Command(BaseCommand):
             link, token = create_door_link(summit=summit, label=label)
         except DoorLinkError as exc:
             raise CommandError(str(exc.message)) from exc
-        self.stderr.write(f"Door link {link.label!r} for {summit.slug}, valid until {summit.ends_at:%Y-%m-%d %H:%M %Z}")
+        self.stderr.write(
+            f"Door link {link.label!r} for {summit.slug}, valid until {summit.ends_at:%Y-%m-%d %H:%M %Z}"
+        )
         self.stdout.write(door_link_url(token, base=settings.SITE_URL))
