@@ -137,7 +137,7 @@ def _attempt(find, *, summit, by, device, nonce, scanned_at, offline, action):
         with transaction.atomic():
             found = find()
             if found is None:
-                result = CheckInResult(UNKNOWN)
+                result = CheckInResult(UNKNOWN, flagged=offline)
                 _log(summit, by, device, action, result, nonce=nonce, scanned_at=scanned_at, offline=offline)
                 return result
             # The row lock serializes every scan of this badge: whoever holds it decides alone,

@@ -95,13 +95,16 @@ def open_door_link(token, *, session, now=None, device_hint=""):
                 link=link, action=DoorLinkEvent.Action.REFUSED, detail=f"{refusal.code} {device_hint}"[:200]
             )
             logger.warning("door link %s refused: %s", link.pk, refusal.code)
-            raise refusal
-        link.opened_at = link.opened_at or now
-        link.save(update_fields=["opened_at"])
-        DoorLinkEvent.objects.create(
-            link=link, action=DoorLinkEvent.Action.OPENED, by=link.user, detail=device_hint[:200]
-        )
-        logger.info("door link %s opened on a device", link.pk)
+        else:
+            link.opened_at = link.opened_at or now
+            link.save(update_fields=["opened_at"])
+            DoorLinkEvent.objects.create(
+                link=link, action=DoorLinkEvent.Action.OPENED, by=link.user, detail=device_hint[:200]
+            )
+            logger.info("door link %s opened on a device", link.pk)
+    # Raised after the transaction, so the refusal stays in the audit log.
+    if refusal is not None:
+        raise refusal
     return link
 
 

@@ -255,7 +255,12 @@ def test_search_returns_only_short_name_organization_and_group(summit, volunteer
     results = search_attendees(summit, "rosa", by=volunteer)
 
     assert results == [
-        {"id": str(person.public_id), "name": "Rosa P.", "organization": "Westside Tenants", "group": "Housing"}
+        {
+            "id": str(person.public_id),
+            "name": "Rosa P.",
+            "organization": "Westside Tenants",
+            "group": "Housing",
+        }
     ]
     log = ScanLog.objects.get(action="search")
     assert (log.by, log.hits) == (volunteer, 1)

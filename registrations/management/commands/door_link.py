@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from registrations.doorlinks import DoorLinkError, create_door_link, door_link_url
+from registrations.doorlinks import DoorLinkError, create_door_link, door_link_url, revoke_door_link
+from registrations.models import DoorLink
 from summit.models import Summit
 
 
@@ -14,11 +15,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug", metavar="SLUG")
         parser.add_argument("--label", default="", metavar="NAME", help="e.g. 'North door, phone 2'")
+        parser.add_argument(
+            "--revoke",
+            type=int,
+            metavar="ID",
+            help="revoke the link with this id instead (signs its device out)",
+        )
 
-    def handle(self, *args, slug, label, **options):
+    def handle(self, *args, slug, label, revoke, **options):
         summit = Summit.objects.filter(slug=slug).first()
         if summit is None:
             raise CommandError(f"No summit with slug {slug!r}.")
+        if revoke is not None:
+            link = DoorLink.objects.filter(summit=summit, pk=revoke).first()
+            if link is None:
+                raise CommandError(f"No door link {revoke} at {slug}.")
+            revoke_door_link(link)
+            self.stdout.write(f"Revoked door link {link.pk} ({link.label}).")
+            return
         try:
             link, token = create_door_link(summit=summit, label=label)
         except DoorLinkError as exc:
