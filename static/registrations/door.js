@@ -126,13 +126,13 @@
 
   function showAnswer(kind, word, attendee, detail) {
     var box = $("answer");
-    box.className = "answer answer-" + kind;
     // Clear first so a screen reader announces the same answer twice in a row too.
     $("answer-word").textContent = "";
     $("answer-name").textContent = "";
     $("answer-detail").textContent = "";
     $("answer-attention").hidden = true;
     window.setTimeout(function () {
+      box.className = "answer answer-" + kind;
       $("answer-word").textContent = word;
       if (attendee) {
         $("answer-name").textContent = attendee.name || "";
