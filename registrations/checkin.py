@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.badges import find_registration
+from registrations.badges import CODE_CHARS, PREFIX, hash_code, normalize_code
 from registrations.models import CheckIn, Registration, ScanLog
 from summit.errors import DomainError
 
@@ -135,20 +135,14 @@ def _attempt(find, *, summit, by, device, nonce, scanned_at, offline, action):
     scanned_at = _clean_scan_time(scanned_at, now)
     try:
         with transaction.atomic():
-            found = find()
-            if found is None:
+            # The row lock serializes every scan of this badge: whoever holds it decides alone,
+            # so two volunteers scanning one badge at once get one `ok` and one `already_checked_in`.
+            # (A retry racing its twin under the lock trips the nonce constraint: answered below.)
+            registration = find().select_for_update(of=("self",)).select_related("group").first()
+            if registration is None:
                 result = CheckInResult(UNKNOWN, flagged=offline)
                 _log(summit, by, device, action, result, nonce=nonce, scanned_at=scanned_at, offline=offline)
                 return result
-            # The row lock serializes every scan of this badge: whoever holds it decides alone,
-            # so two volunteers scanning one badge at once get one `ok` and one `already_checked_in`.
-            registration = (
-                Registration.objects.select_for_update(of=("self",)).select_related("group").get(pk=found.pk)
-            )
-            # A retry that waited on the lock behind its twin sees the twin's answer now.
-            replayed = _replay(summit, by, nonce)
-            if replayed is not None:
-                return replayed
             return _decide(
                 registration,
                 summit=summit,
@@ -166,11 +160,21 @@ def _attempt(find, *, summit, by, device, nonce, scanned_at, offline, action):
         replayed = _replay(summit, by, nonce)
         if replayed is not None:
             return replayed
-        registration = find()
+        registration = find().select_related("group").first()
         check_in = CheckIn.objects.select_related("by").filter(registration=registration).first()
         if check_in is None:
             raise
         return CheckInResult(ALREADY, registration, check_in, flagged=offline)
+
+
+def _by_code(summit, code):
+    """The registrations of `summit` whose current badge code is `code` (none for a forged,
+    altered, revoked or other-summit code), as a queryset the caller can lock: the rules of
+    badges.find_registration, in the same query as the lock."""
+    code = normalize_code(code)
+    if not code.startswith(PREFIX) or len(code) != len(PREFIX) + CODE_CHARS:
+        return Registration.objects.none()
+    return Registration.objects.filter(summit=summit, badge_code_hash=hash_code(code))
 
 
 def check_in(code, *, summit, by, device="", nonce=None, scanned_at=None, offline=False):
@@ -184,7 +188,7 @@ def check_in(code, *, summit, by, device="", nonce=None, scanned_at=None, offlin
     is flagged for planners, since the device already let the person in.
     """
     return _attempt(
-        lambda: find_registration(summit, code),
+        lambda: _by_code(summit, code),
         summit=summit,
         by=by,
         device=device,
@@ -200,7 +204,7 @@ def check_in_registration(public_id, *, summit, by, device="", nonce=None):
     id, never by its badge code. Same answers and locking as `check_in`."""
 
     def find():
-        return Registration.objects.filter(summit=summit, public_id=public_id).first()
+        return Registration.objects.filter(summit=summit, public_id=public_id)
 
     return _attempt(
         find,

@@ -380,3 +380,31 @@ def test_many_threads_scanning_many_badges_admit_each_once():
     assert answers.count("ok") == 5
     assert answers.count("already_checked_in") == 25
     assert CheckIn.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_nonce_sent_twice_at_once_is_one_attempt():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks; concurrent retries are meaningful on PostgreSQL only")
+    summit = SummitFactory(slug="race-nonce")
+    person = RegistrationFactory(summit=summit)
+    user = UserFactory(username="door@example.org")
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def scan():
+        try:
+            barrier.wait()
+            answers.append(check_in(badge_code(person), summit=summit, by=user, nonce="same").result)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scan) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert answers == ["ok", "ok"]
+    assert CheckIn.objects.count() == 1
+    assert ScanLog.objects.count() == 1
