@@ -146,3 +146,138 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.scope}:{self.key}"
+
+
+class CheckIn(models.Model):
+    """The record that a registration was admitted. One per registration, guaranteed by the
+    database (a OneToOne), whatever the devices or the network did."""
+
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="check_in")
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="check_ins")
+    # When the badge was scanned: the device's clock for offline scans, else the server's.
+    checked_in_at = models.DateTimeField(_("checked in at"), db_index=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    device = models.CharField(_("device"), max_length=80, blank=True)
+    offline = models.BooleanField(_("scanned offline"), default=False)
+    nonce = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["checked_in_at", "id"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        indexes = [
+            models.Index(fields=["summit", "checked_in_at"]),
+            models.Index(fields=["by", "recorded_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.registration_id} @ {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+
+class ScanLog(models.Model):
+    """Every attempt at the door (scan, one-tap from a name search, undo, search), for the audit.
+    Never the badge code itself, never a search text, nothing personal beyond the registration."""
+
+    class Action(models.TextChoices):
+        SCAN = "scan", _("Badge scan")
+        TAP = "tap", _("Check-in from a name search")
+        UNDO = "undo", _("Undo")
+        SEARCH = "search", _("Name search")
+
+    class Result(models.TextChoices):
+        OK = "ok", _("Admitted")
+        ALREADY = "already_checked_in", _("Already checked in")
+        UNKNOWN = "unknown", _("Unknown badge")
+        NOT_ADMITTED = "not_admitted", _("Not admitted")
+        UNDONE = "undone", _("Check-in undone")
+        SEARCHED = "searched", _("Searched")
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="scan_logs")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="scan_logs"
+    )
+    by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    device = models.CharField(_("device"), max_length=80, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.SCAN)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    reason = models.CharField(_("reason"), max_length=20, blank=True)
+    offline = models.BooleanField(_("scanned offline"), default=False)
+    # An offline device admitted someone the server refuses (a double admission, or a badge
+    # cancelled meanwhile): planners see these on the dashboard.
+    flagged = models.BooleanField(_("flagged for planners"), default=False, db_index=True)
+    hits = models.PositiveSmallIntegerField(null=True, blank=True)
+    nonce = models.CharField(max_length=64, blank=True)
+    scanned_at = models.DateTimeField(_("scanned at"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("door log entry")
+        verbose_name_plural = _("door log")
+        constraints = [
+            # A retried request (same nonce from the same account) is the same attempt, never a second one.
+            models.UniqueConstraint(
+                fields=["summit", "by", "nonce"], condition=~Q(nonce=""), name="scan_log_nonce_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.result} @ {self.created_at:%H:%M:%S}"
+
+
+class DoorLink(models.Model):
+    """A link that signs one device in as a volunteer at one summit, until the summit ends or a
+    planner revokes it. Only the token's hash is stored. The device is signed in as `user`, an
+    account made for this link alone, so revoking it deactivates exactly that device."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="door_links")
+    label = models.CharField(_("label"), max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    user = models.OneToOneField(
+        "auth.User", on_delete=models.CASCADE, related_name="door_link", editable=False
+    )
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True, editable=False)
+    session_key = models.CharField(max_length=40, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("door link")
+        verbose_name_plural = _("door links")
+
+    def __str__(self):
+        return f"{self.label} ({self.summit.slug})"
+
+    def is_active(self, now=None):
+        now = now or timezone.now()
+        return self.revoked_at is None and now < self.summit.ends_at
+
+
+class DoorLinkEvent(models.Model):
+    """Audit of door devices: a link created, opened on a device, refused, revoked."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        OPENED = "opened", _("Opened on a device")
+        REFUSED = "refused", _("Refused")
+        REVOKED = "revoked", _("Revoked")
+        SIGNED_OUT = "signed_out", _("Signed out")
+
+    link = models.ForeignKey(DoorLink, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    detail = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.link_id} {self.action}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations import api, views
+from registrations import api, checkin_api, checkin_views, views
 
 app_name = "registrations"
 
@@ -16,6 +16,28 @@ api_urlpatterns = [
         api.RegistrationExportAPI.as_view(),
         name="api-registrations-export",
     ),
+    path("summits/<slug:slug>/checkins/", checkin_api.CheckInAPI.as_view(), name="api-checkins"),
+    path(
+        "summits/<slug:slug>/checkins/batch/",
+        checkin_api.CheckInBatchAPI.as_view(),
+        name="api-checkins-batch",
+    ),
+    path("summits/<slug:slug>/checkins/tap/", checkin_api.TapCheckInAPI.as_view(), name="api-checkins-tap"),
+    path(
+        "summits/<slug:slug>/checkins/undo/", checkin_api.UndoCheckInAPI.as_view(), name="api-checkins-undo"
+    ),
+    path(
+        "summits/<slug:slug>/checkins/search/",
+        checkin_api.AttendeeSearchAPI.as_view(),
+        name="api-checkins-search",
+    ),
+    path("summits/<slug:slug>/checkins/stats/", checkin_api.DoorStatsAPI.as_view(), name="api-door-stats"),
+    path(
+        "summits/<slug:slug>/checkins/dashboard/",
+        checkin_api.DoorDashboardAPI.as_view(),
+        name="api-door-dashboard",
+    ),
+    path("summits/<slug:slug>/door-list/", checkin_api.DoorListAPI.as_view(), name="api-door-list"),
 ]
 
 urlpatterns = [
@@ -24,4 +46,9 @@ urlpatterns = [
     path("summits/<slug:slug>/link/", views.send_link, name="send-link"),
     path("summits/<slug:slug>/staff/register/", views.assisted_registration, name="assisted"),
     path("r/<str:token>/", views.manage, name="manage"),
+    path("summits/<slug:slug>/door/", checkin_views.door_page, name="door-page"),
+    path("summits/<slug:slug>/door/sign-out/", checkin_views.door_sign_out, name="door-sign-out"),
+    path("summits/<slug:slug>/door/links/", checkin_views.door_links_page, name="door-links"),
+    path("summits/<slug:slug>/door/dashboard/", checkin_views.door_dashboard_page, name="door-dashboard"),
+    path("door/<str:token>/", checkin_views.door_link_open, name="door-link-open"),
 ]

@@ -302,7 +302,9 @@ CHECKOUT_ORIGINS = ["https://checkout.stripe.com"] + [o for o in [_origin(STRIPE
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        # 'wasm-unsafe-eval' lets the door page's QR decoder (WebAssembly, our own static file) run;
+        # it does not allow eval() or inline script.
+        "script-src": ["'self'", "'wasm-unsafe-eval'"],
         # Inline style attributes only (Django's admin uses a few); never inline script.
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],

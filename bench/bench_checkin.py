@@ -1,0 +1,283 @@
+"""Check-in API under load: p50/p99 latency, throughput, errors and double admissions.
+
+Starts gunicorn (gthread workers) on a free loopback port against a PostgreSQL bench database,
+migrates it, seeds 3,500 confirmed registrations and one volunteer token per scanner, then runs
+scanners as threads with keep-alive HTTP connections:
+  - 6 scanners, 3,500 scans (each badge once);
+  - 32 scanners, 3,500 scans (each badge once);
+  - 32 scanners, 3,500 scans of 1,750 badges, each scanned twice at about the same time by two
+    scanners (exactly one `ok` per badge expected).
+Target: p99 < 50 ms at 6 scanners, zero errors, zero double admissions. RATE_LIMITS=off.
+Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/summit_bench_checkin),
+BENCH_WORKERS (default 2), BENCH_THREADS (default 8).
+"""
+
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/summit_bench_checkin")
+REGISTRATIONS = 3500
+SLUG = "bench-door"
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DATABASE_URL,
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-secret-key-not-for-production",
+    "BADGE_SECRET": "bench-badge-secret-not-for-production",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "RATE_LIMITS": "off",
+    "SECURE_SSL_REDIRECT": "0",
+    "CONN_MAX_AGE": "60",
+    "LOG_LEVEL": "WARNING",
+    "PYTHONPATH": str(ROOT),
+    "DJANGO_SETTINGS_MODULE": "summit.settings",
+}
+
+
+def recreate_database():
+    import psycopg
+    from psycopg import sql
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def seed(scanners):
+    import datetime
+
+    from django.utils import timezone
+
+    from registrations.badges import badge_code, set_badge_code
+    from registrations.models import Registration
+    from summit.models import PlanningGroup, Summit, TicketType
+    from summit.services import create_staff
+
+    now = timezone.now()
+    summit = Summit.objects.create(
+        slug=SLUG,
+        name="Bench Summit",
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=8),
+        capacity=REGISTRATIONS,
+    )
+    ticket = TicketType.objects.create(summit=summit, slug="resident", name="Resident")
+    groups = [
+        PlanningGroup.objects.create(summit=summit, slug=f"g{n}", name=f"Group {n}", room=f"Room {n}")
+        for n in range(10)
+    ]
+    people = []
+    for n in range(REGISTRATIONS):
+        registration = Registration(
+            summit=summit,
+            ticket_type=ticket,
+            status=Registration.Status.CONFIRMED,
+            first_name=f"Person{n}",
+            last_name=f"Bench{n}",
+            email=f"p{n}@example.org",
+            sector="resident",
+            group=groups[n % len(groups)],
+            confirmed_at=now,
+            public_id=uuid.uuid4(),
+        )
+        set_badge_code(registration)
+        people.append(registration)
+    Registration.objects.bulk_create(people, batch_size=500)
+    codes = [badge_code(person) for person in people]
+    tokens = [
+        create_staff(email=f"scanner{n}@example.org", summit=summit, role="volunteer")[1]
+        for n in range(scanners)
+    ]
+    return summit, codes, tokens
+
+
+def reset_check_ins(summit):
+    from registrations.models import CheckIn, ScanLog
+
+    CheckIn.objects.filter(summit=summit).delete()
+    ScanLog.objects.filter(summit=summit).delete()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port):
+    workers = os.environ.get("BENCH_WORKERS", "2")
+    threads = os.environ.get("BENCH_THREADS", "8")
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "summit.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            workers,
+            "--threads",
+            threads,
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=ENV,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def run(port, tokens, work, scanners):
+    """`work`: list of codes; scanner i takes items i, i+scanners, ... Returns figures."""
+    latencies = []
+    answers = []
+    errors = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(scanners + 1)
+
+    def scanner(index):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Authorization": f"Token {tokens[index]}", "Content-Type": "application/json"}
+        mine = work[index::scanners]
+        local_lat, local_ans, local_err = [], [], []
+        barrier.wait()
+        for code in mine:
+            body = json.dumps({"code": code, "nonce": uuid.uuid4().hex, "device": f"scanner {index}"})
+            started = time.perf_counter()
+            try:
+                conn.request("POST", f"/api/summits/{SLUG}/checkins/", body=body, headers=headers)
+                response = conn.getresponse()
+                payload = response.read()
+                elapsed = time.perf_counter() - started
+                result = json.loads(payload).get("result")
+                if response.status not in (200, 201) or result not in ("ok", "already_checked_in"):
+                    local_err.append(f"{response.status} {payload[:80]!r}")
+                local_lat.append(elapsed)
+                local_ans.append((code, result))
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                local_err.append(repr(exc))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.close()
+        with lock:
+            latencies.extend(local_lat)
+            answers.extend(local_ans)
+            errors.extend(local_err)
+
+    threads = [threading.Thread(target=scanner, args=(i,)) for i in range(scanners)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    oks = {}
+    for code, result in answers:
+        if result == "ok":
+            oks[code] = oks.get(code, 0) + 1
+    latencies.sort()
+    return {
+        "scans": len(work),
+        "wall": wall,
+        "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
+        "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000 if latencies else float("nan"),
+        "max": latencies[-1] * 1000 if latencies else float("nan"),
+        "throughput": len(latencies) / wall if wall else 0,
+        "errors": len(errors),
+        "error_sample": errors[:3],
+        "ok": sum(oks.values()),
+        "double": sum(count - 1 for count in oks.values() if count > 1),
+    }
+
+
+def main():
+    recreate_database()
+    os.environ.update(ENV)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=ENV, check=True
+    )
+    import django
+
+    django.setup()
+    from registrations.models import CheckIn
+
+    summit, codes, tokens = seed(32)
+    port = free_port()
+    server = start_gunicorn(port)
+    rows = []
+    try:
+        random.seed(7)
+        # Warm-up: open connections and import everything in each worker.
+        run(port, tokens, random.sample(codes, 64), 8)
+        reset_check_ins(summit)
+        plans = [
+            ("6 scanners, each badge once", 6, random.sample(codes, len(codes)), len(codes)),
+            ("32 scanners, each badge once", 32, random.sample(codes, len(codes)), len(codes)),
+        ]
+        half = random.sample(codes, len(codes) // 2)
+        # Each badge twice, the two scans adjacent so that two scanners send them at about the same time.
+        twice = [code for code in half for _ in range(2)]
+        plans.append(("32 scanners, each badge twice at once", 32, twice, len(half)))
+        for label, scanners, work, expected_ok in plans:
+            reset_check_ins(summit)
+            figures = run(port, tokens, work, scanners)
+            stored = CheckIn.objects.filter(summit=summit).count()
+            figures["ok_expected"] = expected_ok
+            figures["stored"] = stored
+            rows.append((label, figures))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    print(
+        "| run | scans | p50 ms | p99 ms | max ms | scans/s | errors | ok answers | check-ins stored | double admissions |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    failed = False
+    for label, f in rows:
+        print(
+            f"| {label} | {f['scans']} | {f['p50']:.1f} | {f['p99']:.1f} | {f['max']:.1f} | "
+            f"{f['throughput']:.0f} | {f['errors']} | {f['ok']}/{f['ok_expected']} | {f['stored']} | {f['double']} |"
+        )
+        if f["errors"] or f["double"] or f["ok"] != f["ok_expected"] or f["stored"] != f["ok_expected"]:
+            failed = True
+            if f["error_sample"]:
+                print(f"\nerrors in {label!r}: {f['error_sample']}")
+    six = rows[0][1]
+    print(
+        f"\nTarget at 6 scanners: p99 < 50 ms ({'met' if six['p99'] < 50 else 'NOT met'}: {six['p99']:.1f} ms); "
+        f"gunicorn gthread {os.environ.get('BENCH_WORKERS', '2')} workers x {os.environ.get('BENCH_THREADS', '8')} "
+        f"threads, PostgreSQL, CONN_MAX_AGE=60, {REGISTRATIONS} confirmed registrations."
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,407 @@
+"""Door check-in: admit a badge once, say why not otherwise, and keep an audit of every attempt.
+
+The shape follows pretix's perform_checkin: lock the registration row, then check, then write.
+The database guarantees one admission per registration (CheckIn.registration is a OneToOne);
+the lock makes concurrent scans of one badge queue, so exactly one of them answers `ok` and
+the others `already_checked_in`, with the first time and who.
+"""
+
+import dataclasses
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registrations.badges import CODE_CHARS, PREFIX, hash_code, normalize_code
+from registrations.models import CheckIn, Registration, ScanLog
+from summit.errors import DomainError
+
+OK = ScanLog.Result.OK
+ALREADY = ScanLog.Result.ALREADY
+UNKNOWN = ScanLog.Result.UNKNOWN
+NOT_ADMITTED = ScanLog.Result.NOT_ADMITTED
+
+NOT_ADMITTED_REASONS = {
+    Registration.Status.CANCELLED: "cancelled",
+    Registration.Status.WAITLISTED: "waitlisted",
+    Registration.Status.PENDING_PAYMENT: "unpaid",
+}
+UNDO_WINDOW = datetime.timedelta(minutes=2)
+SEARCH_MIN_LETTERS = 3
+SEARCH_LIMIT = 20
+# An offline device's clock may be off; a scan time further than this from ours is not believed.
+MAX_CLOCK_SKEW = datetime.timedelta(hours=12)
+
+
+class CheckInError(DomainError):
+    """A door action refused (bad search, nothing to undo...). Codes are stable."""
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckInResult:
+    result: str  # ok, already_checked_in, unknown, not_admitted
+    registration: Registration | None = None
+    check_in: CheckIn | None = None
+    reason: str = ""  # for not_admitted: cancelled, waitlisted, unpaid
+    replayed: bool = False  # answered from an earlier request with the same nonce
+    flagged: bool = False  # an offline admission the server refuses
+
+    @property
+    def status_code(self):
+        return {OK: 201, ALREADY: 200, UNKNOWN: 404, NOT_ADMITTED: 409}[self.result]
+
+
+def staff_label(user):
+    """How a volunteer is named to other volunteers: a first name (a door link's account carries the
+    link's label there), or the part of the email before the @ (never the full address)."""
+    if user is None:
+        return ""
+    return user.first_name or user.get_username().split("@")[0]
+
+
+def _clean_scan_time(scanned_at, now):
+    if scanned_at is None or abs(scanned_at - now) > MAX_CLOCK_SKEW:
+        return now
+    return min(scanned_at, now)
+
+
+def _replay(summit, by, nonce):
+    """The answer already given to this nonce, or None."""
+    if not nonce:
+        return None
+    log = (
+        ScanLog.objects.select_related("registration__group", "registration__check_in__by")
+        .filter(summit=summit, by=by, nonce=nonce)
+        .first()
+    )
+    if log is None:
+        return None
+    registration = log.registration
+    check_in = getattr(registration, "check_in", None) if registration else None
+    return CheckInResult(
+        log.result, registration, check_in, reason=log.reason, replayed=True, flagged=log.flagged
+    )
+
+
+def _decide(registration, *, summit, by, device, nonce, scanned_at, offline, action, now):
+    """Under the registration's row lock: admit, or say why not. Writes the check-in and the log."""
+    existing = CheckIn.objects.select_related("by").filter(registration=registration).first()
+    if existing is not None:
+        result = CheckInResult(ALREADY, registration, existing, flagged=offline)
+    elif registration.status != Registration.Status.CONFIRMED:
+        reason = NOT_ADMITTED_REASONS.get(registration.status, registration.status)
+        result = CheckInResult(NOT_ADMITTED, registration, reason=reason, flagged=offline)
+    else:
+        check_in = CheckIn.objects.create(
+            registration=registration,
+            summit=summit,
+            checked_in_at=scanned_at,
+            by=by,
+            device=device,
+            offline=offline,
+            nonce=nonce,
+        )
+        result = CheckInResult(OK, registration, check_in)
+    _log(summit, by, device, action, result, nonce=nonce, scanned_at=scanned_at, offline=offline)
+    return result
+
+
+def _log(summit, by, device, action, result, *, nonce, scanned_at, offline, hits=None):
+    ScanLog.objects.create(
+        summit=summit,
+        registration=result.registration if result else None,
+        by=by,
+        device=device,
+        action=action,
+        result=result.result if result else ScanLog.Result.SEARCHED,
+        reason=result.reason if result else "",
+        offline=offline,
+        flagged=bool(result and result.flagged),
+        hits=hits,
+        nonce=nonce,
+        scanned_at=scanned_at,
+    )
+
+
+def _attempt(find, *, summit, by, device, nonce, scanned_at, offline, action):
+    nonce = (nonce or "")[:64]
+    device = (device or "")[:80]
+    replayed = _replay(summit, by, nonce)
+    if replayed is not None:
+        return replayed
+    now = timezone.now()
+    scanned_at = _clean_scan_time(scanned_at, now)
+    try:
+        with transaction.atomic():
+            # The row lock serializes every scan of this badge: whoever holds it decides alone,
+            # so two volunteers scanning one badge at once get one `ok` and one `already_checked_in`.
+            # (A retry racing its twin under the lock trips the nonce constraint: answered below.)
+            registration = find().select_for_update(of=("self",)).select_related("group").first()
+            if registration is None:
+                result = CheckInResult(UNKNOWN, flagged=offline)
+                _log(summit, by, device, action, result, nonce=nonce, scanned_at=scanned_at, offline=offline)
+                return result
+            return _decide(
+                registration,
+                summit=summit,
+                by=by,
+                device=device,
+                nonce=nonce,
+                scanned_at=scanned_at,
+                offline=offline,
+                action=action,
+                now=now,
+            )
+    except IntegrityError:
+        # Two requests with one nonce raced past the replay check (an unknown code takes no lock),
+        # or two check-ins raced on a database without row locks: the first one's answer stands.
+        replayed = _replay(summit, by, nonce)
+        if replayed is not None:
+            return replayed
+        registration = find().select_related("group").first()
+        check_in = CheckIn.objects.select_related("by").filter(registration=registration).first()
+        if check_in is None:
+            raise
+        return CheckInResult(ALREADY, registration, check_in, flagged=offline)
+
+
+def _by_code(summit, code):
+    """The registrations of `summit` whose current badge code is `code` (none for a forged,
+    altered, revoked or other-summit code), as a queryset the caller can lock: the rules of
+    badges.find_registration, in the same query as the lock."""
+    code = normalize_code(code)
+    if not code.startswith(PREFIX) or len(code) != len(PREFIX) + CODE_CHARS:
+        return Registration.objects.none()
+    return Registration.objects.filter(summit=summit, badge_code_hash=hash_code(code))
+
+
+def check_in(code, *, summit, by, device="", nonce=None, scanned_at=None, offline=False):
+    """Admit the badge `code` at `summit`, or say why not, and log the attempt.
+
+    Locks the registration before deciding. Results: `ok` (a CheckIn is written), `already_checked_in`
+    (with the first check-in), `unknown` (forged, altered, revoked or another summit's code) or
+    `not_admitted` with a reason (cancelled, waitlisted, unpaid). A request with a nonce already
+    answered for this account gets that same answer again and writes nothing. Offline scans
+    (decided on a device against its door list) keep the device's scan time; one the server refuses
+    is flagged for planners, since the device already let the person in.
+    """
+    return _attempt(
+        lambda: _by_code(summit, code),
+        summit=summit,
+        by=by,
+        device=device,
+        nonce=nonce,
+        scanned_at=scanned_at,
+        offline=offline,
+        action=ScanLog.Action.SCAN,
+    )
+
+
+def check_in_registration(public_id, *, summit, by, device="", nonce=None):
+    """The one-tap check-in from a name search: the registration is named by its opaque public
+    id, never by its badge code. Same answers and locking as `check_in`."""
+
+    def find():
+        return Registration.objects.filter(summit=summit, public_id=public_id)
+
+    return _attempt(
+        find,
+        summit=summit,
+        by=by,
+        device=device,
+        nonce=nonce,
+        scanned_at=None,
+        offline=False,
+        action=ScanLog.Action.TAP,
+    )
+
+
+@transaction.atomic
+def undo_check_in(*, summit, by, device="", public_id=None, now=None):
+    """Undo `by`'s own most recent check-in at `summit`, if it was recorded less than two minutes
+    ago (and, when `public_id` is given, if it is that person's). Returns the registration.
+    Raises CheckInError `nothing_to_undo` or `undo_expired`."""
+    now = now or timezone.now()
+    latest = CheckIn.objects.filter(summit=summit, by=by).order_by("-recorded_at", "-id").first()
+    if latest is None or (public_id and str(latest.registration.public_id) != str(public_id)):
+        raise CheckInError("nothing_to_undo", _("There is no check-in of yours to undo."), status_code=404)
+    if now - latest.recorded_at > UNDO_WINDOW:
+        raise CheckInError("undo_expired", _("A check-in can only be undone within two minutes."))
+    # The lock keeps an undo from crossing a new scan of the same badge.
+    registration = Registration.objects.select_for_update(of=("self",)).get(pk=latest.registration_id)
+    CheckIn.objects.filter(pk=latest.pk).delete()
+    ScanLog.objects.create(
+        summit=summit,
+        registration=registration,
+        by=by,
+        device=(device or "")[:80],
+        action=ScanLog.Action.UNDO,
+        result=ScanLog.Result.UNDONE,
+        scanned_at=now,
+    )
+    return registration
+
+
+def search_attendees(summit, query, *, by, device=""):
+    """Registrations of `summit` whose names match every word of `query` (three or more letters),
+    as plain dicts with only what a door volunteer needs: id (opaque), short name, organization,
+    group. Each search is logged (who, when, how many hits; never the text searched)."""
+    words = query.split()
+    if sum(ch.isalpha() for ch in query) < SEARCH_MIN_LETTERS:
+        raise CheckInError(
+            "query_too_short",
+            _("Type at least three letters of the name."),
+            field="q",
+            status_code=400,
+        )
+    condition = Q()
+    for word in words[:4]:
+        condition &= (
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(badge_name__icontains=word)
+        )
+    matches = list(
+        Registration.objects.filter(summit=summit)
+        .filter(condition)
+        .select_related("group")
+        .order_by("first_name", "last_name", "id")[:SEARCH_LIMIT]
+    )
+    ScanLog.objects.create(
+        summit=summit,
+        by=by,
+        device=(device or "")[:80],
+        action=ScanLog.Action.SEARCH,
+        result=ScanLog.Result.SEARCHED,
+        hits=len(matches),
+        scanned_at=timezone.now(),
+    )
+    return [
+        {
+            "id": str(registration.public_id),
+            "name": registration.short_name,
+            "organization": registration.organization,
+            "group": registration.group.display_name if registration.group else None,
+        }
+        for registration in matches
+    ]
+
+
+def door_list(summit):
+    """What a door device keeps for scanning through Wi-Fi drops: per badge, the SHA-256 of its
+    code, the short name, group, room, status and whether already checked in. No codes, emails,
+    phones or needs (only the attention flag)."""
+    rows = Registration.objects.filter(summit=summit, badge_code_hash__isnull=False).select_related("group")
+    checked_in = set(CheckIn.objects.filter(summit=summit).values_list("registration_id", flat=True))
+    return [
+        {
+            "h": registration.badge_code_hash,
+            "name": registration.short_name,
+            "group": registration.group.display_name if registration.group else None,
+            "room": (registration.group.room or None) if registration.group else None,
+            "status": registration.status,
+            "reason": NOT_ADMITTED_REASONS.get(registration.status, ""),
+            "checked_in": registration.pk in checked_in,
+            "attention": registration.has_needs,
+        }
+        for registration in rows
+    ]
+
+
+def door_counts(summit):
+    """The running count a door shows: admitted so far and expected (confirmed)."""
+    return {
+        "checked_in": CheckIn.objects.filter(summit=summit).count(),
+        "expected": Registration.objects.filter(summit=summit, status=Registration.Status.CONFIRMED).count(),
+    }
+
+
+def door_dashboard(summit, *, bucket_minutes=10):
+    """Planner figures for the door: check-ins over time (in the summit's time zone), by sector
+    and by group against those expected, the no-shows so far, and flagged offline admissions."""
+    from summit.models import Sector
+
+    confirmed = Registration.objects.filter(summit=summit, status=Registration.Status.CONFIRMED)
+    rows = list(confirmed.select_related("group", "check_in").order_by("first_name", "last_name", "id"))
+    tz = summit.tz
+    buckets = {}
+    for check_in in CheckIn.objects.filter(summit=summit).only("checked_in_at"):
+        local = check_in.checked_in_at.astimezone(tz)
+        start = local.replace(minute=local.minute - local.minute % bucket_minutes, second=0, microsecond=0)
+        buckets[start] = buckets.get(start, 0) + 1
+    over_time, running = [], 0
+    for start in sorted(buckets):
+        running += buckets[start]
+        over_time.append({"at": start.isoformat(), "count": buckets[start], "total": running})
+
+    def has_check_in(registration):
+        return getattr(registration, "check_in", None) is not None
+
+    sectors = {}
+    groups = {}
+    no_shows = []
+    for registration in rows:
+        came = has_check_in(registration)
+        sector = sectors.setdefault(registration.sector, [0, 0])
+        sector[0] += came
+        sector[1] += 1
+        key = registration.group_id
+        group = groups.setdefault(key, [registration.group, 0, 0])
+        group[1] += came
+        group[2] += 1
+        if not came:
+            no_shows.append(
+                {
+                    "id": str(registration.public_id),
+                    "name": str(registration),
+                    "organization": registration.organization,
+                    "group": registration.group.display_name if registration.group else None,
+                }
+            )
+    labels = dict(Sector.choices)
+    flagged = []
+    for log in (
+        ScanLog.objects.filter(summit=summit, flagged=True)
+        .select_related("registration__check_in__by", "by")
+        .order_by("created_at")
+    ):
+        first = getattr(log.registration, "check_in", None) if log.registration else None
+        flagged.append(
+            {
+                "scanned_at": log.scanned_at.isoformat(),
+                "name": str(log.registration) if log.registration else "",
+                "device": log.device,
+                "by": staff_label(log.by),
+                "result": log.result,
+                "reason": log.reason,
+                "first_checked_in_at": first.checked_in_at.isoformat() if first else None,
+                "first_by": staff_label(first.by) if first else "",
+                "first_device": first.device if first else "",
+            }
+        )
+    total = sum(value[0] for value in sectors.values())
+    return {
+        "checked_in": CheckIn.objects.filter(summit=summit).count(),
+        "checked_in_confirmed": total,
+        "expected": len(rows),
+        "over_time": over_time,
+        "by_sector": [
+            {"sector": key, "label": str(labels.get(key, key)), "checked_in": value[0], "expected": value[1]}
+            for key, value in sorted(sectors.items(), key=lambda item: -item[1][1])
+        ],
+        "by_group": [
+            {
+                "group": value[0].slug if value[0] else None,
+                "name": value[0].display_name if value[0] else None,
+                "room": value[0].room if value[0] else None,
+                "checked_in": value[1],
+                "expected": value[2],
+            }
+            for value in sorted(
+                groups.values(),
+                key=lambda v: (v[0] is None, v[0].position if v[0] else 0, v[0].name if v[0] else ""),
+            )
+        ],
+        "no_shows": no_shows,
+        "flagged": flagged,
+    }

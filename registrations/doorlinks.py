@@ -1,0 +1,171 @@
+"""Door links: one link signs one device in as a volunteer at one summit.
+
+A planner creates a link (page or `door_link` command); it carries a random token of which only
+the SHA-256 is stored. Each link has an account of its own (a volunteer StaffRole at that summit,
+no password, no API token), so opening the link logs the device into that account until the
+summit ends, and revoking the link deactivates that account and deletes its session: that device,
+and no other, is signed out. The first device to open a link claims it; another device opening the
+same link later is refused (a forwarded link does not make a second door device).
+"""
+
+import hashlib
+import logging
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registrations.models import DoorLink, DoorLinkEvent
+from summit.errors import DomainError
+from summit.models import StaffRole
+
+logger = logging.getLogger(__name__)
+
+
+# Door link accounts are recognizable by name, so other staff need no extra query per request.
+DOOR_USER_SUFFIX = "@door.invalid"
+
+
+class DoorLinkError(DomainError):
+    pass
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def door_link_url(token, *, base):
+    return f"{base.rstrip('/')}{reverse('registrations:door-link-open', args=[token])}"
+
+
+@transaction.atomic
+def create_door_link(*, summit, label="", created_by=None, now=None):
+    """Create a door link and return (link, token). The token is shown once: only its hash is kept."""
+    now = now or timezone.now()
+    if now >= summit.ends_at:
+        raise DoorLinkError("summit_ended", _("This summit has ended; door links are no longer possible."))
+    count = DoorLink.objects.filter(summit=summit).count() + 1
+    label = (label or "").strip()[:80] or _("Door device %(number)s") % {"number": count}
+    token = secrets.token_urlsafe(32)
+    user = get_user_model()(
+        username=f"door-{summit.pk}-{secrets.token_hex(8)}{DOOR_USER_SUFFIX}",
+        first_name=label[:150],
+    )
+    user.set_unusable_password()
+    user.save()
+    StaffRole.objects.create(user=user, summit=summit, role=StaffRole.Role.VOLUNTEER)
+    link = DoorLink.objects.create(
+        summit=summit, label=label, token_hash=_hash(token), user=user, created_by=created_by
+    )
+    DoorLinkEvent.objects.create(link=link, action=DoorLinkEvent.Action.CREATED, by=created_by)
+    logger.info("door link %s created for %s", link.pk, summit.slug)
+    return link, token
+
+
+def open_door_link(token, *, session, now=None, device_hint=""):
+    """The link a device opened: checks it and claims it for this device (its session).
+    Returns the link; the caller logs the session into `link.user` and sets the session to expire
+    at the summit's end. Raises DoorLinkError `invalid_link`, `link_revoked`, `summit_ended` or
+    `link_used` (already claimed by another device)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The lock makes "first device claims the link" hold when two devices open it at once.
+        link = (
+            DoorLink.objects.select_for_update()
+            .select_related("summit", "user")
+            .filter(token_hash=_hash(token or ""))
+            .first()
+        )
+        if link is None:
+            raise DoorLinkError("invalid_link", _("This door link is not valid."), status_code=404)
+        refusal = None
+        if link.revoked_at is not None:
+            refusal = DoorLinkError(
+                "link_revoked", _("This door link was revoked. Ask a planner for a new one.")
+            )
+        elif now >= link.summit.ends_at:
+            refusal = DoorLinkError("summit_ended", _("This summit has ended."))
+        elif link.session_key and link.session_key != session.session_key and _session_alive(link):
+            refusal = DoorLinkError(
+                "link_used",
+                _("This door link is already in use on another device. Ask a planner for a new one."),
+            )
+        if refusal is not None:
+            DoorLinkEvent.objects.create(
+                link=link, action=DoorLinkEvent.Action.REFUSED, detail=f"{refusal.code} {device_hint}"[:200]
+            )
+            logger.warning("door link %s refused: %s", link.pk, refusal.code)
+        else:
+            link.opened_at = link.opened_at or now
+            link.save(update_fields=["opened_at"])
+            DoorLinkEvent.objects.create(
+                link=link, action=DoorLinkEvent.Action.OPENED, by=link.user, detail=device_hint[:200]
+            )
+            logger.info("door link %s opened on a device", link.pk)
+    # Raised after the transaction, so the refusal stays in the audit log.
+    if refusal is not None:
+        raise refusal
+    return link
+
+
+def bind_session(link, session_key):
+    """Remember which session holds the link, so revoking it can end exactly that session."""
+    DoorLink.objects.filter(pk=link.pk).update(session_key=session_key or "")
+
+
+def _session_alive(link):
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    return store().exists(link.session_key)
+
+
+@transaction.atomic
+def revoke_door_link(link, *, by=None, now=None):
+    """Revoke a door link: its account is deactivated and its session deleted, so the device is
+    signed out at its next request. Idempotent."""
+    now = now or timezone.now()
+    link = DoorLink.objects.select_for_update().select_related("user").get(pk=link.pk)
+    if link.revoked_at is None:
+        link.revoked_at = now
+        link.save(update_fields=["revoked_at"])
+        DoorLinkEvent.objects.create(link=link, action=DoorLinkEvent.Action.REVOKED, by=by)
+        logger.info("door link %s revoked", link.pk)
+    link.user.is_active = False
+    link.user.save(update_fields=["is_active"])
+    if link.session_key:
+        _delete_session(link.session_key)
+    return link
+
+
+def _delete_session(session_key):
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store: SessionBase = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    store.delete(session_key)
+
+
+def record_sign_out(user):
+    link = DoorLink.objects.filter(user=user).first()
+    if link is not None:
+        DoorLinkEvent.objects.create(link=link, action=DoorLinkEvent.Action.SIGNED_OUT, by=user)
+        DoorLink.objects.filter(pk=link.pk).update(session_key="")
+
+
+def door_access_allowed(user, summit, now=None):
+    """False for a door link's account once its link is revoked or its summit has ended
+    (its session should be gone already; this is the second lock on the door)."""
+    if not user.get_username().endswith(DOOR_USER_SUFFIX):
+        return True
+    link = DoorLink.objects.filter(user=user).select_related("summit").first()
+    if link is None:
+        return False
+    return link.summit_id == summit.pk and link.is_active(now)

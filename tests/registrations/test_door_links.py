@@ -1,0 +1,211 @@
+"""Door links sign one device in as a volunteer of one summit, until it ends or is revoked."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.utils import timezone
+
+from registrations.badges import badge_code
+from registrations.doorlinks import create_door_link, revoke_door_link
+from registrations.models import DoorLink, DoorLinkEvent
+from summit.models import StaffRole
+from tests.factories import RegistrationFactory, StaffRoleFactory, SummitFactory, UserFactory
+
+
+def test_door_link_command_prints_url_alone_on_last_line(summit, settings):
+    settings.SITE_URL = "https://summit.example.org"
+    out = io.StringIO()
+
+    call_command("door_link", "sb25", "--label", "North door", stdout=out, stderr=io.StringIO())
+
+    last = out.getvalue().strip().splitlines()[-1]
+    assert last.startswith("https://summit.example.org/door/")
+    link = DoorLink.objects.get()
+    assert link.label == "North door"
+    assert StaffRole.objects.filter(user=link.user, summit=summit, role="volunteer").exists()
+    assert last.rsplit("/", 2)[-2] not in link.token_hash
+
+
+def test_opening_the_link_lands_on_the_door_page_signed_in(summit):
+    person = RegistrationFactory(summit=summit, first_name="Rosa", last_name="Parks")
+    link, token = create_door_link(summit=summit, label="North door")
+    device = Client()
+
+    response = device.get(f"/door/{token}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/summits/sb25/door/"
+    page = device.get("/summits/sb25/door/")
+    assert page.status_code == 200
+    assert b"Door check-in" in page.content
+    scan = device.post(
+        "/api/summits/sb25/checkins/", {"code": badge_code(person)}, content_type="application/json"
+    )
+    assert scan.status_code == 201
+    assert scan.json()["by"] == "North door"
+    assert device.session.get_expiry_date() == summit.ends_at
+    assert list(link.events.values_list("action", flat=True)) == ["created", "opened"]
+
+
+def test_link_signs_in_for_that_summit_only(summit):
+    other = SummitFactory(slug="elsewhere")
+    elsewhere = RegistrationFactory(summit=other)
+    _, token = create_door_link(summit=summit)
+    device = Client()
+    device.get(f"/door/{token}/")
+
+    assert device.get("/summits/elsewhere/door/").status_code == 403
+    response = device.post(
+        "/api/summits/elsewhere/checkins/", {"code": badge_code(elsewhere)}, content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_second_device_opening_the_same_link_is_refused(summit):
+    _, token = create_door_link(summit=summit)
+    Client().get(f"/door/{token}/")
+
+    response = Client().get(f"/door/{token}/")
+
+    assert response.status_code == 403
+    assert b"already in use on another device" in response.content
+    assert DoorLinkEvent.objects.filter(action="refused").count() == 1
+
+
+def test_same_device_may_open_its_link_again(summit):
+    _, token = create_door_link(summit=summit)
+    device = Client()
+    device.get(f"/door/{token}/")
+
+    assert device.get(f"/door/{token}/").status_code == 302
+
+
+def test_revoking_signs_the_device_out(summit):
+    person = RegistrationFactory(summit=summit)
+    link, token = create_door_link(summit=summit)
+    device = Client()
+    device.get(f"/door/{token}/")
+
+    revoke_door_link(link)
+
+    assert device.get("/summits/sb25/door/").status_code == 302  # to the sign-in page
+    response = device.post(
+        "/api/summits/sb25/checkins/", {"code": badge_code(person)}, content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert Client().get(f"/door/{token}/").status_code == 403
+
+
+def test_forged_or_revoked_token_is_refused(summit):
+    assert Client().get("/door/not-a-token/").status_code == 403
+
+
+def test_link_stops_working_when_the_summit_ends(summit):
+    link, token = create_door_link(summit=summit)
+    summit.starts_at = timezone.now() - datetime.timedelta(days=2)
+    summit.ends_at = timezone.now() - datetime.timedelta(days=1)
+    summit.save()
+
+    assert Client().get(f"/door/{token}/").status_code == 403
+    assert link.is_active() is False
+
+
+def test_planner_creates_and_revokes_links_on_the_page(summit):
+    planner = UserFactory(username="plan@example.org", is_staff=True)
+    StaffRoleFactory(user=planner, summit=summit, role=StaffRole.Role.PLANNER)
+    browser = Client()
+    browser.force_login(planner)
+
+    created = browser.post("/summits/sb25/door/links/", {"label": "South door"})
+
+    assert created.status_code == 200
+    assert b"data:image/png;base64," in created.content
+    link = DoorLink.objects.get()
+    assert link.created_by == planner
+    revoked = browser.post("/summits/sb25/door/links/", {"revoke": link.pk})
+    assert revoked.status_code == 302
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    assert link.user.is_active is False
+
+
+def test_volunteer_cannot_manage_links_or_see_the_dashboard(summit):
+    volunteer = UserFactory(username="vol@example.org")
+    StaffRoleFactory(user=volunteer, summit=summit, role=StaffRole.Role.VOLUNTEER)
+    browser = Client()
+    browser.force_login(volunteer)
+
+    assert browser.get("/summits/sb25/door/links/").status_code == 403
+    assert browser.post("/summits/sb25/door/links/", {"label": "x"}).status_code == 403
+    assert browser.get("/summits/sb25/door/dashboard/").status_code == 403
+    assert DoorLink.objects.count() == 0
+
+
+def test_planner_dashboard_page_shows_counts_and_no_shows(summit):
+    planner = UserFactory(username="plan@example.org", is_staff=True)
+    StaffRoleFactory(user=planner, summit=summit, role=StaffRole.Role.PLANNER)
+    RegistrationFactory(summit=summit, first_name="Tom", last_name="Lee")
+    browser = Client()
+    browser.force_login(planner)
+
+    page = browser.get("/summits/sb25/door/dashboard/")
+
+    assert page.status_code == 200
+    assert b"0 of 1 checked in" in page.content
+    assert b"Tom Lee" in page.content
+
+
+def test_door_page_has_no_inline_script_and_passes_strings_as_json(summit):
+    _, token = create_door_link(summit=summit)
+    device = Client()
+    device.get(f"/door/{token}/")
+
+    html = device.get("/summits/sb25/door/").content.decode()
+
+    assert '<script id="door-config" type="application/json">' in html
+    for chunk in html.split("<script")[1:]:
+        tag = chunk.split(">", 1)[0]
+        assert "src=" in tag or 'type="application/json"' in tag
+    assert "vendor/zxing-wasm/zxing-wasm-reader.iife.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_door_page_in_spanish(summit):
+    _, token = create_door_link(summit=summit)
+    device = Client()
+    device.get(f"/door/{token}/")
+
+    response = device.get("/summits/sb25/door/", HTTP_ACCEPT_LANGUAGE="es")
+
+    assert response.status_code == 200
+    assert response["Content-Language"] == "es"
+
+
+def test_sign_out_ends_the_session_and_is_logged(summit):
+    link, token = create_door_link(summit=summit)
+    device = Client()
+    device.get(f"/door/{token}/")
+
+    response = device.post("/summits/sb25/door/sign-out/")
+
+    assert response.status_code == 200
+    assert device.get("/summits/sb25/door/").status_code == 302
+    assert link.events.filter(action="signed_out").count() == 1
+
+
+def test_door_link_command_unknown_summit(db):
+    with pytest.raises(CommandError):
+        call_command("door_link", "nope", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_door_link_command_revokes_by_id(summit):
+    link, _ = create_door_link(summit=summit, label="North door")
+
+    call_command("door_link", "sb25", "--revoke", str(link.pk), stdout=io.StringIO(), stderr=io.StringIO())
+
+    link.refresh_from_db()
+    assert link.revoked_at is not None
