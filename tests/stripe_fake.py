@@ -33,6 +33,8 @@ CHECKOUT_LOCALES = {
     "pt-BR", "ro", "ru", "sk", "sl", "sv", "th", "tr", "vi", "zh", "zh-HK", "zh-TW",
 }  # fmt: skip
 MIN_EXPIRY, MAX_EXPIRY = 30 * 60, 24 * 3600
+TEST_API_KEY = "sk_test_summit_fake"
+TEST_WEBHOOK_SECRET = "whsec_summit_fake"  # noqa: S105 - a test secret
 
 
 class StripeFailure(Exception):
@@ -105,9 +107,7 @@ def _int(params, name, *, required=True, minimum=None):
 
 
 class FakeStripe:
-    def __init__(
-        self, *, api_key="sk_test_summit_fake", webhook_secret="whsec_summit_fake_secret", webhook_url=None
-    ):  # noqa: S107
+    def __init__(self, *, api_key=TEST_API_KEY, webhook_secret=TEST_WEBHOOK_SECRET, webhook_url=None):
         self.api_key = api_key
         self.webhook_secret = webhook_secret
         self.webhook_url = webhook_url  # when set, state changes also POST signed events there
@@ -133,7 +133,9 @@ class FakeStripe:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
         return self
 
