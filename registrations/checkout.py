@@ -73,14 +73,14 @@ def start_checkout(registration):
     ticket_type = registration.ticket_type
     with translation.override(registration.language):
         product_name = f"{registration.summit.display_name}: {ticket_type.display_name}"
-    return_path = reverse("payment-return", args=[registration.public_id])
+    return_path = reverse("registrations:payment-return", args=[registration.public_id])
     session = payments.create_checkout_session(
         registration,
         amount=amount,
         currency=ticket_type.currency,
         product_name=product_name[:250],
         success_url=_absolute(return_path) + "?session_id={CHECKOUT_SESSION_ID}",
-        cancel_url=_absolute(reverse("payment-cancelled", args=[registration.public_id])),
+        cancel_url=_absolute(reverse("registrations:payment-cancelled", args=[registration.public_id])),
     )
     payment, _created = Payment.objects.get_or_create(
         stripe_session_id=session.id,
@@ -101,7 +101,7 @@ def checkout_url_for(registration):
     payment = registration.payments.filter(status=Payment.Status.OPEN).exclude(checkout_url="").first()
     if payment:
         return payment.checkout_url
-    return _absolute(reverse("payment-pay", args=[registration.public_id]))
+    return _absolute(reverse("registrations:payment-pay", args=[registration.public_id]))
 
 
 # -- applying Stripe's truth -------------------------------------------------------------------

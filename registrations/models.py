@@ -71,6 +71,9 @@ class Registration(models.Model):
     fee_waived = models.BooleanField(_("fee waived (cannot afford it)"), default=False)
     offer_expires_at = models.DateTimeField(_("waitlist offer expires at"), null=True, blank=True)
     link_version = models.PositiveIntegerField(default=1, editable=False)
+    # The badge code itself is never stored: only its hash, for lookup at the door.
+    badge_version = models.PositiveIntegerField(default=1, editable=False)
+    badge_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     registered_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )

@@ -5,6 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from registrations.badges import set_badge_code
 from registrations.models import GroupPreference, Registration
 from summit.models import PlanningGroup, StaffRole, Summit, TicketType
 
@@ -54,6 +55,7 @@ class PlanningGroupFactory(factory.django.DjangoModelFactory):
 class RegistrationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Registration
+        skip_postgeneration_save = True
 
     summit = factory.SubFactory(SummitFactory)
     ticket_type = factory.SubFactory(TicketTypeFactory, summit=factory.SelfAttribute("..summit"))
@@ -64,6 +66,12 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     sector = "resident"
     language = "en"
     confirmed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def badge(obj, create, extracted, **kwargs):
+        set_badge_code(obj)
+        if create:
+            obj.save(update_fields=["badge_code_hash"])
 
 
 class GroupPreferenceFactory(factory.django.DjangoModelFactory):

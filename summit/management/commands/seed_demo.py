@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from registrations.badges import set_badge_code
 from registrations.models import GroupPreference, Registration
 from summit import demo_data
 from summit.models import PlanningGroup, Summit, TicketType
@@ -154,7 +155,7 @@ class Command(BaseCommand):
                 confirmed_at=now if status == Registration.Status.CONFIRMED else None,
                 waitlisted_at=now if status == Registration.Status.WAITLISTED else None,
             )
-            new.append(registration)
+            new.append(set_badge_code(registration))
             eligible = [g for g in groups if not (g.language == "es" and not spanish)]
             if spanish and rng.random() < 0.6:
                 eligible = [g for g in groups if g.language in ("es", "bilingual")] + eligible

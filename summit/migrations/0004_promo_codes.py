@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('summit', '0002_cache_table'),
+        ('summit', '0003_audit_event'),
     ]
 
     operations = [

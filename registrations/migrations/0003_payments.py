@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0001_initial'),
-        ('summit', '0003_promo_codes'),
+        ('registrations', '0002_badge_code'),
+        ('summit', '0004_promo_codes'),
     ]
 
     operations = [

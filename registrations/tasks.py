@@ -1,0 +1,10 @@
+"""Background work for registrations, run through Django's tasks API."""
+
+from django_tasks import task
+
+from registrations import emails
+
+
+@task()
+def send_registration_email(registration_id, kind):
+    emails.send_registration_email(registration_id, kind)
