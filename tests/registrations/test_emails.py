@@ -1,0 +1,53 @@
+"""Emails in the attendee's language, HTML and plain text, with a calendar invite."""
+
+import icalendar
+import pytest
+from django.core import mail
+
+from registrations import emails
+from tests.factories import RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_confirmation_has_text_html_the_private_link_and_an_ics_in_the_summit_timezone(summit):
+    registration = RegistrationFactory(summit=summit, first_name="Rosa", email="rosa@example.org")
+
+    emails.send_registration_email(registration.pk, "confirmed")
+
+    message = mail.outbox[0]
+    assert message.subject == "You are registered for Santa Barbara Mobility Summit"
+    assert "Hello Rosa," in message.body and "/r/" in message.body
+    html = message.alternatives[0][0]
+    assert message.alternatives[0][1] == "text/html" and "/r/" in html
+    ics = next(a for a in message.attachments if a[0] == "summit.ics")
+    event = icalendar.Calendar.from_ical(ics[1]).walk("VEVENT")[0]
+    assert str(event["dtstart"].dt.tzinfo) == "America/Los_Angeles"
+    assert event["dtstart"].dt == summit.starts_at.replace(microsecond=0)
+
+
+def test_emails_go_out_in_spanish_for_spanish_speakers(summit):
+    summit.name_es = "Cumbre de Movilidad"
+    summit.save()
+    registration = RegistrationFactory(summit=summit, first_name="Rosa", language="es")
+
+    emails.send_registration_email(registration.pk, "waitlisted")
+
+    message = mail.outbox[0]
+    assert message.subject == "Está en la lista de espera de Cumbre de Movilidad"
+    assert "Hola Rosa," in message.body
+
+
+def test_a_registration_without_email_is_simply_not_emailed(summit):
+    registration = RegistrationFactory(summit=summit, email="")
+
+    assert emails.send_registration_email(registration.pk, "confirmed") is False
+    assert mail.outbox == []
+
+
+def test_html_in_a_name_is_escaped_in_the_html_email(summit):
+    registration = RegistrationFactory(summit=summit, first_name="<script>alert(1)</script>")
+
+    emails.send_registration_email(registration.pk, "confirmed")
+
+    assert "<script>alert(1)</script>" not in mail.outbox[0].alternatives[0][0]
