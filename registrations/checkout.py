@@ -95,6 +95,22 @@ def start_checkout(registration):
     return payment
 
 
+def begin_checkout(registration):
+    """The URL to send a new `pending_payment` registration to: Stripe's page when the session
+    can be created now, else our pay page, which creates it (the same one: one idempotency key
+    per hold) and redirects. Inside a caller's transaction it never calls Stripe, so no seat lock
+    is held across a network call."""
+    if not transaction.get_connection().in_atomic_block:
+        try:
+            payment = start_checkout(registration)
+        except (payments.StripeUnreachable, payments.StripeRefused, payments.PaymentsUnavailable) as exc:
+            logger.warning("Checkout for registration %s deferred to the pay page: %s", registration.pk, exc)
+        else:
+            if payment.checkout_url:
+                return payment.checkout_url
+    return _absolute(reverse("registrations:payment-pay", args=[registration.public_id]))
+
+
 def checkout_url_for(registration):
     """Where to send the attendee to pay: Stripe's page when the open session is known, else
     our pay page, which creates or finds the session and redirects."""
@@ -284,12 +300,8 @@ def _apply(session, registration, payment, now):
             return quiet
         if registration.status != Status.PENDING_PAYMENT and not newly_paid:
             return Outcome(refund_seen or "unchanged", registration, payment)  # already settled
-        if (
-            registration.status == Status.PENDING_PAYMENT
-            and registration.hold_expires_at
-            and (registration.hold_expires_at > now)
-        ):
-            _confirm(registration, payment, now)  # the hold kept the seat
+        if registration.status == Status.PENDING_PAYMENT:
+            _confirm(registration, payment, now)  # the hold keeps its seat until expire_holds releases it
             return Outcome("confirmed", registration, payment)
         if registration.status == Status.CANCELLED and not _released_by_hold_expiry(registration):
             # Paid in a race with the attendee's own cancellation: give the money back.
@@ -478,6 +490,14 @@ def refund_on_cancellation(registration, *, now=None):
     return refunding
 
 
+def on_registration_cancelled(registration, *, previous_status, now):
+    """Inside services.cancel_registration's transaction: refunds (before the deadline), closes an
+    open session, and gives back a promo code use when nothing was paid."""
+    refund_on_cancellation(registration, now=now)
+    if registration.promo_code_id and not registration.payments.filter(paid_at__isnull=False).exists():
+        release_promo_code(registration.promo_code)
+
+
 def _close_session(session_id):
     try:
         apply_session(payments.expire_checkout_session(session_id))
@@ -663,19 +683,13 @@ def _planner_emails(summit):
 
 
 def notify_payment_confirmed(registration_id):
-    """Tell the payer their payment went through and their seat is confirmed."""
-    registration = Registration.objects.select_related("summit").get(pk=registration_id)
-    if not registration.email:
-        return
-    with translation.override(registration.language):
-        send_mail(
-            _("Payment received: you are registered for %(summit)s")
-            % {"summit": registration.summit.display_name},
-            _("Hello %(name)s,\n\nWe received your payment. Your registration for %(summit)s is confirmed.")
-            % {"name": registration.display_name, "summit": registration.summit.display_name},
-            None,
-            [registration.email],
-        )
+    """The paid registration is confirmed: the usual confirmation email (private link, calendar)."""
+    from registrations.tasks import send_registration_email
+
+    try:
+        send_registration_email.enqueue(registration_id, "confirmed")
+    except Exception:  # a mail outage must never undo a confirmation
+        logger.exception("could not queue the confirmation email for registration %s", registration_id)
 
 
 def notify_late_payment_refunded(registration_id):

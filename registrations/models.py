@@ -12,12 +12,16 @@ from summit.models import Language, PlanningGroup, PromoCode, Sector, Summit, Ti
 
 class RegistrationQuerySet(models.QuerySet):
     def holding_seats(self, now=None):
-        """Registrations that occupy a seat now: confirmed ones, unexpired payment holds and
-        unexpired waitlist offers (the offered seat is kept for that person)."""
+        """Registrations that occupy a seat now: confirmed ones, payment holds and unexpired
+        waitlist offers (the offered seat is kept for that person).
+
+        A payment hold keeps its seat until `checkout.expire_holds` has had Stripe expire the
+        Checkout Session and released it, not merely until the hold's time is up: someone may
+        be paying at that very moment, and they must not find their seat taken."""
         now = now or timezone.now()
         return self.filter(
             Q(status=Registration.Status.CONFIRMED)
-            | Q(status=Registration.Status.PENDING_PAYMENT, hold_expires_at__gt=now)
+            | Q(status=Registration.Status.PENDING_PAYMENT)
             | Q(status=Registration.Status.WAITLISTED, offer_expires_at__gt=now)
         )
 

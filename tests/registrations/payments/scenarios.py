@@ -21,7 +21,7 @@ EVENT_KINDS = ("completed", "expired", "refunded")
 @dataclasses.dataclass
 class Story:
     registration: Registration
-    payment: Payment
+    session_id: str
     expected: tuple  # (registration status, payment status, refund reason, refunds made at Stripe)
 
 
@@ -62,7 +62,7 @@ def paid(fake, run):
     summit, ticket = _summit(10)
     registration, payment = run(_hold, summit, ticket)
     fake.pay(payment.stripe_session_id, notify=False)
-    return Story(registration, payment, ("confirmed", "paid", "", 0))
+    return Story(registration, payment.stripe_session_id, ("confirmed", "paid", "", 0))
 
 
 def paid_then_refunded_in_stripe(fake, run):
@@ -70,7 +70,7 @@ def paid_then_refunded_in_stripe(fake, run):
     registration, payment = run(_hold, summit, ticket)
     fake.pay(payment.stripe_session_id, notify=False)
     fake.refund(payment.stripe_session_id, notify=False)
-    return Story(registration, payment, ("confirmed", "refunded", "external", 1))
+    return Story(registration, payment.stripe_session_id, ("confirmed", "refunded", "external", 1))
 
 
 def paid_then_cancelled_before_any_event(fake, run):
@@ -78,7 +78,7 @@ def paid_then_cancelled_before_any_event(fake, run):
     registration, payment = run(_hold, summit, ticket)
     fake.pay(payment.stripe_session_id, notify=False)
     run(cancel, registration)
-    return Story(registration, payment, ("cancelled", "refunded", "cancelled", 1))
+    return Story(registration, payment.stripe_session_id, ("cancelled", "refunded", "cancelled", 1))
 
 
 def expired_unpaid(fake, run):
@@ -86,24 +86,34 @@ def expired_unpaid(fake, run):
     registration, payment = run(_hold, summit, ticket)
     _end_hold(registration)
     run(checkout.expire_holds)
-    return Story(registration, payment, ("cancelled", "expired", "", 0))
+    return Story(registration, payment.stripe_session_id, ("cancelled", "expired", "", 0))
+
+
+def _hold_lost_in_a_crash(summit, ticket):
+    """The session was created at Stripe but the process died before recording it."""
+    registration, payment = _hold(summit, ticket)
+    session_id = payment.stripe_session_id
+    payment.delete()
+    return registration, session_id
 
 
 def late_payment_no_seat_left(fake, run):
     summit, ticket = _summit(1)
-    registration, payment = run(_hold, summit, ticket)
+    registration, session_id = run(_hold_lost_in_a_crash, summit, ticket)
     _end_hold(registration)
+    run(checkout.expire_holds)  # knows no session, so releases the seat
     RegistrationFactory(summit=summit, ticket_type=ticket)  # someone takes the released seat
-    fake.pay(payment.stripe_session_id, notify=False)
-    return Story(registration, payment, ("cancelled", "refunded", "no_seat", 1))
+    fake.pay(session_id, notify=False)
+    return Story(registration, session_id, ("cancelled", "refunded", "no_seat", 1))
 
 
 def late_payment_seat_free(fake, run):
     summit, ticket = _summit(2)
-    registration, payment = run(_hold, summit, ticket)
+    registration, session_id = run(_hold_lost_in_a_crash, summit, ticket)
     _end_hold(registration)
-    fake.pay(payment.stripe_session_id, notify=False)
-    return Story(registration, payment, ("confirmed", "paid", "", 0))
+    run(checkout.expire_holds)
+    fake.pay(session_id, notify=False)
+    return Story(registration, session_id, ("confirmed", "paid", "", 0))
 
 
 STORIES = [
@@ -116,10 +126,9 @@ STORIES = [
 ]
 
 
-def events_for(fake, payment):
+def events_for(fake, session_id):
     """One event of each kind for this session. Their snapshots are what Stripe would have sent
     at some point; Summit must not trust them (it re-fetches), so they may disagree with the end state."""
-    session_id = payment.stripe_session_id
     session = fake.session(session_id)
     if session["payment_intent"]:
         charge = fake.charge_for(session_id)
@@ -139,7 +148,7 @@ def events_for(fake, payment):
 
 def final_state(story, fake):
     registration = Registration.objects.get(pk=story.registration.pk)
-    payment = Payment.objects.get(pk=story.payment.pk)
+    payment = Payment.objects.get(stripe_session_id=story.session_id)
     intent = payment.payment_intent
     refunds = sum(1 for refund in fake.refunds.values() if intent and refund["payment_intent"] == intent)
     return (registration.status, payment.status, payment.refund_reason, refunds)

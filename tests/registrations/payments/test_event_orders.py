@@ -10,7 +10,7 @@ from tests.registrations.payments import scenarios
 @pytest.mark.parametrize("story", scenarios.STORIES, ids=lambda story: story.__name__)
 def test_every_order_of_events_ends_in_the_right_state(db, stripe_fake, deliver, committed, story, order):
     told = story(stripe_fake, committed)
-    events = scenarios.events_for(stripe_fake, told.payment)
+    events = scenarios.events_for(stripe_fake, told.session_id)
     for kind in order:
         assert deliver(events[kind]).status_code == 200
     settled = scenarios.side_effects(told, stripe_fake)
