@@ -276,9 +276,14 @@ def apply_session(session, *, event=None, now=None):
         payment = _payment_for_session(session)
         if payment is None:
             return Outcome("ignored")
-        # Lock the registration: it is what must not be confirmed, released or refunded twice.
+        # Lock in the registration service's order (summit, then registration): the summit row
+        # guards the seat count, the registration row that it is confirmed, released or refunded once.
+        summit_id = Registration.objects.filter(pk=payment.registration_id).values_list(
+            "summit_id", flat=True
+        )
+        Summit.objects.select_for_update().get(pk__in=summit_id)
         registration = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(of=("self",))
             .select_related("summit", "ticket_type", "promo_code")
             .get(pk=payment.registration_id)
         )
@@ -355,7 +360,7 @@ def _apply(session, registration, payment, now):
 def _apply_late_payment(registration, payment, now):
     """Paid after the hold ended (the seat may have gone to someone else meanwhile): confirm
     when a seat is free, else cancel, refund, and tell the payer and the planners."""
-    Summit.objects.select_for_update().get(pk=registration.summit_id)  # locks the seat count
+    # The summit row is locked (apply_session): the seat count cannot change under us.
     if _email_taken_by_another(registration):
         # They registered again meanwhile; that registration is the one that counts.
         if payment.status == Payment.Status.PAID:
@@ -560,6 +565,7 @@ def expire_holds(*, now=None):
         live = list(registration.payments.filter(status__in=[Payment.Status.OPEN, Payment.Status.PROCESSING]))
         if not live:
             with transaction.atomic():
+                Summit.objects.select_for_update().get(pk=registration.summit_id)
                 locked = Registration.objects.select_for_update().get(pk=registration.pk)
                 live_now = locked.payments.filter(
                     status__in=[Payment.Status.OPEN, Payment.Status.PROCESSING, Payment.Status.PAID]
