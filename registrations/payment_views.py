@@ -6,7 +6,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -33,6 +33,8 @@ def _status_page(request, registration, *, state=None, status=200):
         "payment": payment,
         "state": state or registration.status,
         "pay_url": checkout.checkout_url_for(registration),
+        "hold_until": registration.hold_expires_at
+        and timezone.localtime(registration.hold_expires_at, registration.summit.tz),
     }
     return render(request, "registrations/payment_status.html", context, status=status)
 
