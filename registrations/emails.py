@@ -1,6 +1,10 @@
 """Attendee emails: HTML and plain text, in the attendee's language, with the summit's times
 in its own timezone. Built here, sent by the task in tasks.py."""
 
+import datetime
+import functools
+import zoneinfo
+
 import icalendar
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -33,6 +37,17 @@ def summit_when(summit):
     return f"{start_text} – {formats.date_format(ends, 'DATETIME_FORMAT')}"
 
 
+@functools.lru_cache(maxsize=32)
+def _vtimezone(name, year):
+    """The VTIMEZONE block for a zone, built once per process (it is slow to compute)."""
+    probe = icalendar.Calendar()
+    event = icalendar.Event()
+    event.add("dtstart", datetime.datetime(year, 6, 1, tzinfo=zoneinfo.ZoneInfo(name)))
+    probe.add_component(event)
+    probe.add_missing_timezones()
+    return probe.walk("VTIMEZONE")[0].to_ical()
+
+
 def calendar_invite(registration):
     summit = registration.summit
     calendar = icalendar.Calendar()
@@ -48,8 +63,8 @@ def calendar_invite(registration):
     if summit.venue:
         event.add("location", summit.venue)
     event.add("url", settings.SITE_URL + reverse("registrations:summit", kwargs={"slug": summit.slug}))
+    calendar.add_component(icalendar.Timezone.from_ical(_vtimezone(summit.timezone, summit.starts_at.year)))
     calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

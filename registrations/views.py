@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from registrations import links, services
+from registrations import links, purge, services
 from registrations.forms import EmailLinkForm, RegistrationForm
 from registrations.models import Registration
 from registrations.serializers import RegistrationInputSerializer
@@ -151,6 +151,12 @@ def manage(request, token):
                 else:
                     registration = services.cancel_registration(registration)
                     message = _("Your registration is cancelled.")
+            elif action == "delete":
+                if request.POST.get("confirm") != "yes":
+                    error, status = _("Tick the box to confirm that you want to delete your data."), 400
+                else:
+                    purge.delete_own_registration(registration)
+                    return render(request, "registrations/deleted.html", {"summit": summit})
             elif action == "claim":
                 registration = services.claim_offer(registration)
                 checkout_url = getattr(registration, "checkout_url", None)

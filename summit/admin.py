@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from summit.models import PlanningGroup, PromoCode, StaffRole, Summit, TicketType
+from summit.models import AuditEvent, PlanningGroup, PromoCode, Sector, StaffRole, Summit, TicketType
 
 
 def planner_summit_ids(user):
@@ -45,6 +45,34 @@ class SummitAdmin(SummitScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TicketTypeInline, PlanningGroupInline]
     readonly_fields = ["purged_at"]
+    change_form_template = "admin/summit/summit/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from django.apps import apps
+        from django.db.models import Count
+
+        summit = self.get_object(request, object_id)
+        if summit is not None:
+            # Aggregates only: counts by status and by sector, never a list of people.
+            registration = apps.get_model("registrations", "Registration")
+            rows = (
+                registration.objects.filter(summit=summit).values("status", "sector").annotate(n=Count("id"))
+            )
+            by_status, by_sector = {}, {}
+            for row in rows:
+                by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+                if row["status"] == "confirmed":
+                    by_sector[row["sector"]] = by_sector.get(row["sector"], 0) + row["n"]
+            labels = dict(Sector.choices)
+            extra_context = {
+                **(extra_context or {}),
+                "registration_counts": sorted(by_status.items()),
+                "sector_counts": sorted(
+                    ((labels.get(k, k), v) for k, v in by_sector.items()), key=lambda x: -x[1]
+                ),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     fieldsets = [
         (None, {"fields": ["name", "name_es", "slug", "description", "description_es", "contact_email"]}),
         (
@@ -101,3 +129,19 @@ class PromoCodeAdmin(SummitScopedAdmin):
         if db_field.name == "ticket_types" and not request.user.is_superuser:
             kwargs["queryset"] = TicketType.objects.filter(summit__in=planner_summit_ids(request.user))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(SummitScopedAdmin):
+    list_display = ["created_at", "action", "summit", "user", "count", "device"]
+    list_filter = ["summit", "action"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

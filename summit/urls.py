@@ -2,9 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.shortcuts import redirect
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from registrations import urls as registrations_urls
 from summit import views
@@ -12,7 +11,7 @@ from workshops import urls as workshops_urls
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     *registrations_urls.api_urlpatterns,
     *workshops_urls.api_urlpatterns,
 ]
@@ -22,7 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
-    path("", lambda request: redirect("/admin/"), name="home"),
+    path("", views.home, name="home"),
     path("", include((registrations_urls.urlpatterns, "registrations"))),
     path("", include(workshops_urls.urlpatterns)),
 ]

@@ -1,5 +1,7 @@
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -47,3 +49,11 @@ def handler500(request):
             {"code": "server_error", "detail": _("Something went wrong on our side.")}, status=500
         )
     return defaults.server_error(request)
+
+
+def home(request):
+    """Upcoming summits, each linking to its registration page."""
+    from summit.models import Summit
+
+    summits = Summit.objects.filter(ends_at__gte=timezone.now()).order_by("starts_at")[:20]
+    return render(request, "summit/home.html", {"summits": summits})

@@ -97,3 +97,56 @@ def test_openapi_schema_documents_the_contract(api, db):
 
     assert response.status_code == 200
     assert "/api/summits/{slug}/" in response.json()["paths"]
+
+
+def test_home_lists_upcoming_summits_with_their_registration_pages(client, summit):
+    html = client.get("/").content.decode()
+
+    assert 'href="/summits/sb25/"' in html
+
+
+def test_summit_admin_shows_counts_by_status_and_sector_to_its_planner(client, summit):
+    from summit.models import StaffRole
+    from summit.services import create_staff
+
+    RegistrationFactory.create_batch(2, summit=summit, sector="business")
+    RegistrationFactory(summit=summit, sector="resident", status="waitlisted")
+    user, _token = create_staff(email="p@example.org", summit=summit, role=StaffRole.Role.PLANNER)
+    client.force_login(user)
+
+    html = client.get(f"/admin/summit/summit/{summit.pk}/change/").content.decode()
+
+    assert "<td>confirmed</td><td>2</td>" in html
+    assert "<td>waitlisted</td><td>1</td>" in html
+    assert "<td>Business</td><td>2</td>" in html
+
+
+def test_a_planner_sees_only_their_own_summits_in_the_admin(client, summit):
+    from summit.models import StaffRole
+    from summit.services import create_staff
+
+    other = SummitFactory(slug="elsewhere", name="Elsewhere Summit")
+    user, _token = create_staff(email="p@example.org", summit=summit, role=StaffRole.Role.PLANNER)
+    client.force_login(user)
+
+    listing = client.get("/admin/summit/summit/").content.decode()
+
+    assert "Santa Barbara Mobility Summit" in listing and "Elsewhere Summit" not in listing
+    assert client.get(f"/admin/summit/summit/{other.pk}/change/").status_code in (302, 404)
+
+
+def test_pages_forbid_inline_script_and_other_origins(client, summit):
+    response = client.get("/summits/sb25/")
+
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_api_docs_are_served_from_our_own_static_files(client, db):
+    html = client.get("/api/docs/").content.decode()
+
+    assert "<script src=" in html
+    assert "cdn" not in html.lower() and "unpkg" not in html.lower()

@@ -1,0 +1,78 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from summit.middleware import SESSION_KEY
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k3J9-vQ2!zR8^mW4@pL6#tY1%nB5&cX7*hD0(fG2)sA9_eU3+oI8=",
+    "BADGE_SECRET": "b" * 40,
+    "ALLOWED_HOSTS": "summit.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://summit.example.org",
+    "SECURE_SSL_REDIRECT": "1",
+}
+
+
+def test_check_deploy_is_clean_with_the_documented_production_settings():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "SECURE_COOKIES")}
+    env.update(PRODUCTION)
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_five_failed_sign_ins_lock_the_account_for_that_address(client):
+    user = UserFactory(username="planner@example.org")
+    user.set_password("correct horse battery staple")
+    user.save()
+
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "planner@example.org", "password": "wrong"})
+    locked = client.post(
+        "/admin/login/", {"username": "planner@example.org", "password": "correct horse battery staple"}
+    )
+
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2():
+    user = UserFactory()
+    user.set_password("a long enough passphrase")
+
+    assert user.password.startswith("argon2")
+
+
+@pytest.mark.django_db
+def test_idle_staff_sessions_end(client, settings):
+    settings.STAFF_IDLE_TIMEOUT = 60
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 200
+    session = client.session
+    session[SESSION_KEY] = int(time.time()) - 3600
+    session.save()
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
