@@ -1,13 +1,37 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from registrations.models import CheckIn, DoorLink, GroupPreference, Registration, ScanLog
+from registrations import checkout
+from registrations.models import (
+    CheckIn,
+    DoorLink,
+    GroupPreference,
+    Payment,
+    Registration,
+    ScanLog,
+    StripeEvent,
+)
 from summit.admin import SummitScopedAdmin
 
 
 class GroupPreferenceInline(admin.TabularInline):
     model = GroupPreference
     extra = 0
+
+
+class PaymentInline(admin.TabularInline):
+    """Payments and refund state, read-only: money changes only through Stripe."""
+
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["status", "amount", "currency", "refund_status", "refund_reason", "refunded_amount", "paid_at",
+              "refunded_at", "stripe_session_id"]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Registration)
@@ -33,7 +57,7 @@ class RegistrationAdmin(SummitScopedAdmin):
         "waitlisted_at",
         "cancelled_at",
     ]
-    inlines = [GroupPreferenceInline]
+    inlines = [GroupPreferenceInline, PaymentInline]
     date_hierarchy = "created_at"
 
 
@@ -96,3 +120,58 @@ class DoorLinkAdmin(SummitScopedAdmin):
 
         for link in queryset:
             revoke_door_link(link, by=request.user)
+
+
+@admin.register(Payment)
+class PaymentAdmin(SummitScopedAdmin):
+    summit_lookup = "registration__summit"
+    list_display = ["registration", "status", "amount", "currency", "refund_status", "refund_reason", "paid_at",
+                    "created_at"]  # fmt: skip
+    list_filter = ["registration__summit", "status", "refund_reason"]
+    search_fields = ["stripe_session_id", "payment_intent", "refund_id", "registration__email"]
+    list_select_related = ["registration"]
+    actions = ["refund_in_full"]
+    readonly_fields = [field.name for field in Payment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Refund in full through Stripe"))
+    def refund_in_full(self, request, queryset):
+        refunded = skipped = 0
+        for payment in queryset:
+            if payment.status != Payment.Status.PAID:
+                skipped += 1
+                continue
+            payment = checkout.refund_payment(payment)
+            refunded += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d refund requested.", "%(count)d refunds requested.", refunded)
+            % {"count": refunded},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext("%(count)d payment was not paid, so not refunded.",
+                         "%(count)d payments were not paid, so not refunded.", skipped) % {"count": skipped},
+                messages.WARNING,
+            )  # fmt: skip
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(admin.ModelAdmin):
+    list_display = ["event_id", "type", "object_id", "received_at"]
+    list_filter = ["type"]
+    search_fields = ["event_id", "object_id"]
+    readonly_fields = ["event_id", "type", "object_id", "received_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser

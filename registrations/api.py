@@ -78,11 +78,10 @@ def planner_registrations(summit):
     queryset = (
         Registration.objects.filter(summit=summit)
         .select_related("ticket_type", "group")
+        .select_related("check_in")
         .prefetch_related("preferences__group")
         .order_by("created_at", "id")
     )
-    if hasattr(Registration, "checkin"):
-        queryset = queryset.select_related("checkin")
     return queryset
 
 

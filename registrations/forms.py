@@ -57,6 +57,14 @@ class RegistrationForm(forms.Form):
         widget=forms.RadioSelect,
     )
     ticket_type = forms.ChoiceField(label=_("Ticket"), widget=forms.RadioSelect)
+    promo_code = _text(
+        _("Promo code"), _("Optional. If you were given one for a paid ticket."), max_length=40
+    )
+    cannot_afford = forms.BooleanField(
+        label=_("I cannot afford a paid ticket"),
+        required=False,
+        help_text=_("Tick this and you are registered with the free ticket instead. We ask no questions."),
+    )
     language = forms.ChoiceField(
         label=_("Language for emails and your planning group"),
         choices=Language.choices,
@@ -123,6 +131,12 @@ class RegistrationForm(forms.Form):
                 label = f"{label}: {_('not available online right now')}"
             tickets.append((ticket.slug, label))
         self.fields["ticket_type"].choices = tickets
+        active = list(summit.ticket_types.filter(active=True))
+        self.has_paid_types = any(not t.is_free for t in active)
+        if not self.has_paid_types:
+            del self.fields["promo_code"]
+        if not (self.has_paid_types and any(t.is_free for t in active)):
+            del self.fields["cannot_afford"]
         if len(tickets) == 1:
             self.fields["ticket_type"].initial = tickets[0][0]
         groups = [("", _("No preference"))] + [
@@ -140,8 +154,10 @@ class RegistrationForm(forms.Form):
         """The submitted data in the API's shape, for the shared serializer."""
         data = {key: value.strip() if isinstance(value, str) else value for key, value in self.data.items()}
         payload = {name: data.get(name, "") for name in self.fields if not name.startswith("pref_")}
-        for name in ("share_with_group", "photo_consent"):
+        for name in ("share_with_group", "photo_consent", "cannot_afford"):
             payload[name] = name in self.data and self.data.get(name) not in ("", "false", "0", "off")
+        if "cannot_afford" not in self.fields:
+            payload.pop("cannot_afford", None)
         payload["group_preferences"] = [data[p] for p in ("pref_1", "pref_2", "pref_3") if data.get(p)]
         for optional in ("language",):
             if not payload.get(optional):

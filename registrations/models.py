@@ -7,17 +7,21 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from summit.models import Language, PlanningGroup, Sector, Summit, TicketType
+from summit.models import Language, PlanningGroup, PromoCode, Sector, Summit, TicketType
 
 
 class RegistrationQuerySet(models.QuerySet):
     def holding_seats(self, now=None):
-        """Registrations that occupy a seat now: confirmed ones, unexpired payment holds and
-        unexpired waitlist offers (the offered seat is kept for that person)."""
+        """Registrations that occupy a seat now: confirmed ones, payment holds and unexpired
+        waitlist offers (the offered seat is kept for that person).
+
+        A payment hold keeps its seat until `checkout.expire_holds` has had Stripe expire the
+        Checkout Session and released it, not merely until the hold's time is up: someone may
+        be paying at that very moment, and they must not find their seat taken."""
         now = now or timezone.now()
         return self.filter(
             Q(status=Registration.Status.CONFIRMED)
-            | Q(status=Registration.Status.PENDING_PAYMENT, hold_expires_at__gt=now)
+            | Q(status=Registration.Status.PENDING_PAYMENT)
             | Q(status=Registration.Status.WAITLISTED, offer_expires_at__gt=now)
         )
 
@@ -63,6 +67,12 @@ class Registration(models.Model):
     )
 
     hold_expires_at = models.DateTimeField(_("payment hold expires at"), null=True, blank=True)
+    # Payments (issue 4): the promo code used, and whether the attendee took the free type
+    # through "I cannot afford it" (no proof or reason is ever asked).
+    promo_code = models.ForeignKey(
+        PromoCode, on_delete=models.PROTECT, null=True, blank=True, related_name="registrations"
+    )
+    fee_waived = models.BooleanField(_("fee waived (cannot afford it)"), default=False)
     offer_expires_at = models.DateTimeField(_("waitlist offer expires at"), null=True, blank=True)
     link_version = models.PositiveIntegerField(default=1, editable=False)
     # The badge code itself is never stored: only its hash, for lookup at the door.
@@ -281,3 +291,80 @@ class DoorLinkEvent(models.Model):
 
     def __str__(self):
         return f"{self.link_id} {self.action}"
+
+
+class Payment(models.Model):
+    """One Stripe Checkout Session for one registration, and what became of its money."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for payment")
+        PROCESSING = "processing", _("Payment processing")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Payment failed")
+        EXPIRED = "expired", _("Expired unpaid")
+        REFUND_PENDING = "refund_pending", _("Refund pending")
+        REFUNDED = "refunded", _("Refunded")
+
+    class RefundReason(models.TextChoices):
+        CANCELLED = "cancelled", _("Attendee cancelled before the refund deadline")
+        PLANNER = "planner", _("Refunded by a planner")
+        NO_SEAT = "no_seat", _("Paid after the hold ended and no seat was left")
+        DUPLICATE = "duplicate", _("Paid twice for one registration")
+        EXTERNAL = "external", _("Refunded in Stripe")
+
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="payments")
+    stripe_session_id = models.CharField(_("Stripe Checkout Session"), max_length=255, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    amount = models.DecimalField(_("amount"), max_digits=8, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    checkout_url = models.URLField(_("checkout page"), max_length=2000, blank=True)
+    expires_at = models.DateTimeField(_("session expires at"), null=True, blank=True)
+    payment_intent = models.CharField(_("Stripe payment"), max_length=255, blank=True, db_index=True)
+    refund_id = models.CharField(_("Stripe refund"), max_length=255, blank=True)
+    refund_status = models.CharField(_("refund status"), max_length=20, blank=True)
+    refund_reason = models.CharField(
+        _("refund reason"), max_length=20, choices=RefundReason.choices, blank=True
+    )
+    refunded_amount = models.DecimalField(_("refunded"), max_digits=8, decimal_places=2, default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    refund_requested_at = models.DateTimeField(_("refund requested at"), null=True, blank=True)
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=models.F("amount")), name="payment_refund_within_amount"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} {self.currency.upper()} ({self.get_status_display()})"
+
+    @property
+    def money_received(self):
+        return self.status in (self.Status.PAID, self.Status.REFUND_PENDING, self.Status.REFUNDED)
+
+
+class StripeEvent(models.Model):
+    """A webhook event already acted on. The row is written in the same transaction as the
+    event's effect, so a duplicate delivery finds it and changes nothing."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

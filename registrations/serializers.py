@@ -86,7 +86,13 @@ class RegistrationInputSerializer(serializers.Serializer):
     childcare_needs = _text()
     share_with_group = serializers.BooleanField(required=False, default=False)
     photo_consent = serializers.BooleanField(required=False, default=False)
-    promo_code = _line(40)
+    promo_code = _line(40, help_text="A promo code for a paid ticket type (capitals do not matter).")
+    cannot_afford = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="On a paid ticket type: register with the summit's free ticket type instead. "
+        "No proof or reason is asked.",
+    )
 
     def __init__(self, *args, email_required=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,6 +147,6 @@ class RegistrationListSerializer(serializers.ModelSerializer):
         return [pref.group.slug for pref in obj.preferences.all()]
 
     def get_checked_in_at(self, obj) -> str | None:
-        checkin = getattr(obj, "checkin", None)
-        value = getattr(checkin, "checked_in_at", None)
+        check_in = getattr(obj, "check_in", None)
+        value = getattr(check_in, "checked_in_at", None)
         return serializers.DateTimeField().to_representation(value) if value else None

@@ -19,6 +19,7 @@ from registrations.badges import set_badge_code
 from registrations.models import GroupPreference, Registration
 from summit.errors import DomainError
 from summit.models import Summit
+from summit.promo import find_promo_code, redeem_promo_code
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,12 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
             field="ticket_type",
             status_code=400,
         )
-    if not ticket_type.is_free:
+    ticket_type, fee_waived = _fee_waiver(summit, ticket_type, data)
+    promo = None
+    if (data.get("promo_code") or "").strip() and not ticket_type.is_free:
+        promo = find_promo_code(summit, code=data["promo_code"], ticket_type=ticket_type)
+    price = promo.price_for(ticket_type) if promo else ticket_type.price
+    if price > 0:
         from registrations import payments
 
         if not payments.payments_enabled():
@@ -128,8 +134,12 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
                 if field in data:
                     setattr(registration, field, data[field])
             registration.email = email
+            registration.fee_waived = fee_waived
+            registration.promo_code = promo
+            if promo is not None:
+                redeem_promo_code(promo)  # counted atomically; rolled back with the registration
             if _has_seat(summit, ticket_type, now):
-                if ticket_type.is_free:
+                if price == 0:
                     registration.status = Status.CONFIRMED
                     registration.confirmed_at = now
                 else:
@@ -152,7 +162,27 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
         transaction.on_commit(lambda: _send(registration, "confirmed"))
     elif registration.status == Status.WAITLISTED:
         transaction.on_commit(lambda: _send(registration, "waitlisted"))
+    elif registration.status == Status.PENDING_PAYMENT:
+        from registrations import checkout
+
+        registration.checkout_url = checkout.begin_checkout(registration)
     return registration, True
+
+
+def _fee_waiver(summit, ticket_type, data):
+    """ "I cannot afford it" on a paid type: the summit's free type instead, no proof or reason asked.
+    Returns (ticket type, fee_waived)."""
+    if not data.get("cannot_afford") or ticket_type.is_free:
+        return ticket_type, False
+    free = summit.ticket_types.filter(active=True, price=0).order_by("position", "pk").first()
+    if free is None:
+        raise RegistrationError(
+            "no_free_ticket_type",
+            _("This summit has no free ticket type. Please contact the organizers."),
+            field="cannot_afford",
+            status_code=400,
+        )
+    return free, True
 
 
 def _live_registration_for_email(summit, email):
@@ -282,7 +312,9 @@ def claim_offer(registration, *, now=None):
         if registration.offer_expires_at <= now:
             raise RegistrationError("offer_expired", _("This seat offer has expired."))
         registration.offer_expires_at = None
-        if registration.ticket_type.is_free:
+        from registrations import checkout
+
+        if checkout.amount_due(registration) == 0:
             registration.status = Status.CONFIRMED
             registration.confirmed_at = now
             transaction.on_commit(lambda: _send(registration, "confirmed"))
@@ -290,6 +322,8 @@ def claim_offer(registration, *, now=None):
             registration.status = Status.PENDING_PAYMENT
             registration.hold_expires_at = now + datetime.timedelta(minutes=registration.summit.hold_minutes)
         registration.save()
+    if registration.status == Status.PENDING_PAYMENT:
+        registration.checkout_url = checkout.begin_checkout(registration)
     return registration
 
 

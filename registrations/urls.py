@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations import api, checkin_api, checkin_views, views
+from registrations import api, checkin_api, checkin_views, payment_views, views
 
 app_name = "registrations"
 
@@ -51,4 +51,12 @@ urlpatterns = [
     path("summits/<slug:slug>/door/links/", checkin_views.door_links_page, name="door-links"),
     path("summits/<slug:slug>/door/dashboard/", checkin_views.door_dashboard_page, name="door-dashboard"),
     path("door/<str:token>/", checkin_views.door_link_open, name="door-link-open"),
+    path("webhooks/stripe/", payment_views.stripe_webhook, name="stripe-webhook"),
+    path("registrations/<uuid:public_id>/pay/", payment_views.pay, name="payment-pay"),
+    path("registrations/<uuid:public_id>/paid/", payment_views.payment_return, name="payment-return"),
+    path(
+        "registrations/<uuid:public_id>/payment-cancelled/",
+        payment_views.payment_cancelled,
+        name="payment-cancelled",
+    ),
 ]

@@ -191,7 +191,8 @@ def _edit_form(registration, data=None):
     initial.update(prefs)
     initial["ticket_type"] = registration.ticket_type.slug
     form = RegistrationForm(data, summit=registration.summit, initial=initial)
-    del form.fields["ticket_type"]
+    for name in ("ticket_type", "promo_code", "cannot_afford"):
+        form.fields.pop(name, None)
     return form
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from summit.models import AuditEvent, PlanningGroup, Sector, StaffRole, Summit, TicketType
+from summit.models import AuditEvent, PlanningGroup, PromoCode, Sector, StaffRole, Summit, TicketType
 
 
 def planner_summit_ids(user):
@@ -115,6 +115,20 @@ class StaffRoleAdmin(SummitScopedAdmin):
     list_filter = ["summit", "role"]
     search_fields = ["user__email", "user__username"]
     raw_id_fields = ["user"]
+
+
+@admin.register(PromoCode)
+class PromoCodeAdmin(SummitScopedAdmin):
+    list_display = ["code", "summit", "percent_off", "amount_off", "uses", "max_uses", "active"]
+    list_filter = ["summit", "active"]
+    search_fields = ["code", "description"]
+    readonly_fields = ["uses", "created_at"]
+    filter_horizontal = ["ticket_types"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "ticket_types" and not request.user.is_superuser:
+            kwargs["queryset"] = TicketType.objects.filter(summit__in=planner_summit_ids(request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(AuditEvent)

@@ -1,11 +1,13 @@
 import datetime
 import zoneinfo
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -263,6 +265,84 @@ class StaffRole(models.Model):
     def __str__(self):
         suffix = f" ({self.group.slug})" if self.group_id else ""
         return f"{self.user} — {self.get_role_display()}{suffix} @ {self.summit.slug}"
+
+
+class PromoCode(models.Model):
+    """Waives or reduces the fee of some ticket types, with an optional use limit.
+
+    `uses` only ever changes through a guarded UPDATE (summit.promo), so concurrent
+    registrations can never take a code past `max_uses`."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="promo_codes")
+    code = models.CharField(
+        _("code"), max_length=40, help_text=_("What people type; capitals do not matter.")
+    )
+    description = models.CharField(_("note for planners"), max_length=200, blank=True)
+    percent_off = models.PositiveSmallIntegerField(
+        _("percent off"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("100 makes the ticket free."),
+    )
+    amount_off = models.DecimalField(
+        _("amount off"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    ticket_types = models.ManyToManyField(
+        TicketType,
+        blank=True,
+        related_name="promo_codes",
+        verbose_name=_("ticket types"),
+        help_text=_("Empty: every paid ticket type of the summit."),
+    )
+    max_uses = models.PositiveIntegerField(
+        _("use limit"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    uses = models.PositiveIntegerField(_("times used"), default=0, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["summit", "code"]
+        verbose_name = _("promo code")
+        verbose_name_plural = _("promo codes")
+        constraints = [
+            models.UniqueConstraint(Lower("code"), "summit", name="promo_code_unique_per_summit"),
+            models.CheckConstraint(
+                condition=(Q(percent_off__isnull=False) & Q(amount_off__isnull=True))
+                | (Q(percent_off__isnull=True) & Q(amount_off__isnull=False)),
+                name="promo_code_one_kind_of_discount",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_uses__isnull=True) | Q(uses__lte=models.F("max_uses")),
+                name="promo_code_uses_within_limit",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def clean(self):
+        if (self.percent_off is None) == (self.amount_off is None):
+            raise ValidationError(_("Give either a percent off or an amount off."))
+
+    @property
+    def is_free(self):
+        return self.percent_off == 100
+
+    def price_for(self, ticket_type):
+        """The ticket type's price after this code, never below zero."""
+        price = ticket_type.price
+        if self.percent_off is not None:
+            discounted = price * (100 - self.percent_off) / 100
+        else:
+            discounted = price - self.amount_off
+        return max(Decimal(discounted), Decimal(0)).quantize(Decimal("0.01"))
 
 
 class AuditEvent(models.Model):

@@ -4,9 +4,9 @@ import io
 import re
 
 import pytest
-from playwright.sync_api import expect
 import qrcode
 from PIL import Image
+from playwright.sync_api import expect
 
 from registrations.badges import badge_code
 from registrations.doorlinks import create_door_link

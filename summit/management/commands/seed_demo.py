@@ -105,7 +105,24 @@ class Command(BaseCommand):
                     "position": position,
                 },
             )
+        self.seed_promo_codes(summit, tickets)
         return tickets
+
+    def seed_promo_codes(self, summit, tickets):
+        from summit.models import PromoCode
+
+        community, _ = PromoCode.objects.update_or_create(
+            summit=summit,
+            code="COMMUNITY-PARTNER",
+            defaults={"percent_off": 100, "amount_off": None, "max_uses": 20,
+                      "description": "Waiver for small community organizations"},
+        )  # fmt: skip
+        community.ticket_types.set([tickets["partner"]])
+        PromoCode.objects.update_or_create(
+            summit=summit,
+            code="EARLYBIRD",
+            defaults={"percent_off": None, "amount_off": "10.00", "max_uses": 100, "description": "$10 off"},
+        )
 
     def seed_registrations(self, summit, groups, tickets, attendees):
         existing = set(Registration.objects.filter(summit=summit).values_list("email", flat=True))
