@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from registrations.badge_api import sheet_file_response
 from registrations.badge_sheets import DEFAULT_LAYOUT, LAYOUTS, request_badge_sheet, resolve_selection
+from registrations.badges import badge_png_response
+from registrations.links import registration_from_token
 from registrations.models import BadgeSheetJob, Registration
 from summit.errors import DomainError
 from summit.models import Summit
@@ -82,7 +84,7 @@ def badge_sheets_page(request, summit):
                 sort=form["sort"],
                 mark_printed=form["mark_printed"],
             )
-            return redirect("badge-sheet-page", summit.slug, job.public_id)
+            return redirect("registrations:badge-sheet", summit.slug, job.public_id)
         except DomainError as exc:
             error = exc
     context = {
@@ -117,3 +119,12 @@ def badge_sheet_download(request, summit, job_id):
         return sheet_file_response(job)
     except DomainError:
         raise Http404 from None
+
+
+@never_cache
+def attendee_badge_png(request, token):
+    """The badge QR as a PNG download, behind the attendee's private link."""
+    registration = registration_from_token(token)
+    if registration is None:
+        raise Http404
+    return badge_png_response(registration)

@@ -137,3 +137,27 @@ def badge_png_response(registration, *, download=True):
     if download:
         response["Content-Disposition"] = f'attachment; filename="badge-{registration.summit.slug}.png"'
     return response
+
+
+def badge_card_html(registration, *, png_url=None):
+    """The rendered `registrations/_badge_card.html` for a confirmed registration (the manage
+    page's `badge_card`), or "" for anyone else."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    try:
+        context = badge_card_context(registration, png_url=png_url)
+    except DomainError:
+        return ""
+    return mark_safe(render_to_string("registrations/_badge_card.html", context))  # noqa: S308 (our template, autoescaped)
+
+
+def attach_badge_png(message, registration):
+    """Attach the badge QR as badge.png to an email (the confirmation email calls this).
+    Does nothing unless the registration is confirmed."""
+    try:
+        data = badge_png(registration)
+    except DomainError:
+        return False
+    message.attach(f"badge-{registration.summit.slug}.png", data, "image/png")
+    return True

@@ -1,10 +1,348 @@
-"""Registration use cases: each runs in one transaction and is what views, the API,
-commands and tasks call."""
+"""Registration use cases. Each runs in one transaction and is what the pages, the API,
+commands and tasks call. Emails are sent after commit through the tasks API.
 
-from registrations.models import Registration
+Seats: a summit's seats are held by confirmed registrations, unexpired payment holds and
+unexpired waitlist offers (see RegistrationQuerySet.holding_seats). Every use case that takes
+or gives a seat first locks the summit row, so concurrent requests queue for the seat count
+instead of overselling (on SQLite the IMMEDIATE transaction mode gives the same queueing).
+"""
+
+import datetime
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registrations import links
+from registrations.badges import set_badge_code
+from registrations.models import GroupPreference, Registration
+from summit.errors import DomainError
+from summit.models import Summit
+
+logger = logging.getLogger(__name__)
+
+Status = Registration.Status
+
+
+class RegistrationError(DomainError):
+    pass
 
 
 def seats_left(summit, *, now=None):
     """Seats not held by a confirmed registration, an unexpired payment hold or an open offer."""
     taken = Registration.objects.filter(summit=summit).holding_seats(now).count()
     return max(summit.capacity - taken, 0)
+
+
+def ticket_seats_left(ticket_type, *, now=None):
+    if ticket_type.quota is None:
+        return None
+    taken = Registration.objects.filter(ticket_type=ticket_type).holding_seats(now).count()
+    return max(ticket_type.quota - taken, 0)
+
+
+def _lock_summit(summit):
+    # The summit row lock serializes seat decisions for this summit (the last seat, quotas, offers).
+    return Summit.objects.select_for_update().get(pk=summit.pk)
+
+
+def _has_seat(summit, ticket_type, now):
+    if seats_left(summit, now=now) <= 0:
+        return False
+    quota_left = ticket_seats_left(ticket_type, now=now)
+    return quota_left is None or quota_left > 0
+
+
+def check_registration_window(summit, now=None):
+    state = summit.registration_state(now)
+    if state == "not_open":
+        raise RegistrationError("registration_not_open", _("Registration has not opened yet."))
+    if state == "closed":
+        raise RegistrationError("registration_closed", _("Registration is closed."))
+
+
+PROFILE_FIELDS = [
+    "first_name",
+    "last_name",
+    "badge_name",
+    "pronouns",
+    "email",
+    "phone",
+    "organization",
+    "role_title",
+    "sector",
+    "language",
+    "accessibility_needs",
+    "interpretation_needs",
+    "dietary_needs",
+    "childcare_needs",
+    "share_with_group",
+    "photo_consent",
+]
+
+
+def register_attendee(summit, *, data, registered_by=None, now=None):
+    """Register one attendee. `data` is validated input (RegistrationInputSerializer):
+    profile fields, `ticket_type` (a TicketType of this summit) and `group_preferences`
+    (PlanningGroups, best first).
+
+    Returns (registration, created). When a live registration with the same email exists,
+    nothing is written, the existing registration is returned with created=False, and its owner
+    is emailed their private link: the caller answers exactly as for a new registration.
+    Raises RegistrationError when the window is closed or the ticket type cannot be had.
+    Side effects after commit: the confirmation, waitlist or payment email.
+    """
+    check_registration_window(summit, now)
+    ticket_type = data["ticket_type"]
+    if not ticket_type.active or ticket_type.summit_id != summit.pk:
+        raise RegistrationError(
+            "ticket_type_unavailable",
+            _("This ticket type is not available."),
+            field="ticket_type",
+            status_code=400,
+        )
+    if not ticket_type.is_free:
+        from registrations import payments
+
+        if not payments.payments_enabled():
+            raise RegistrationError(
+                "payments_unavailable",
+                _("Paid tickets cannot be bought online right now. Please choose another ticket type."),
+                field="ticket_type",
+            )
+
+    email = (data.get("email") or "").strip()
+    try:
+        with transaction.atomic():
+            if email:
+                existing = _live_registration_for_email(summit, email)
+                if existing is not None:
+                    transaction.on_commit(lambda: _send(existing, "already_registered"))
+                    return existing, False
+            summit = _lock_summit(summit)
+            # Taken under the lock, so waitlist order is the order in which seats were decided.
+            now = now or timezone.now()
+            registration = Registration(summit=summit, ticket_type=ticket_type, registered_by=registered_by)
+            for field in PROFILE_FIELDS:
+                if field in data:
+                    setattr(registration, field, data[field])
+            registration.email = email
+            if _has_seat(summit, ticket_type, now):
+                if ticket_type.is_free:
+                    registration.status = Status.CONFIRMED
+                    registration.confirmed_at = now
+                else:
+                    registration.status = Status.PENDING_PAYMENT
+                    registration.hold_expires_at = now + datetime.timedelta(minutes=summit.hold_minutes)
+            else:
+                registration.status = Status.WAITLISTED
+                registration.waitlisted_at = now
+            set_badge_code(registration)
+            registration.save()
+            _save_preferences(registration, data.get("group_preferences") or [])
+    except IntegrityError:
+        # Two requests with the same email raced past the lookup; the database kept one.
+        existing = _live_registration_for_email(summit, email) if email else None
+        if existing is None:
+            raise
+        transaction.on_commit(lambda: _send(existing, "already_registered"))
+        return existing, False
+    if registration.status == Status.CONFIRMED:
+        transaction.on_commit(lambda: _send(registration, "confirmed"))
+    elif registration.status == Status.WAITLISTED:
+        transaction.on_commit(lambda: _send(registration, "waitlisted"))
+    return registration, True
+
+
+def _live_registration_for_email(summit, email):
+    return (
+        Registration.objects.filter(summit=summit, email__iexact=email)
+        .exclude(status=Status.CANCELLED)
+        .first()
+    )
+
+
+def _save_preferences(registration, groups):
+    registration.preferences.all().delete()
+    GroupPreference.objects.bulk_create(
+        [
+            GroupPreference(registration=registration, group=group, rank=rank)
+            for rank, group in enumerate(groups, 1)
+        ]
+    )
+
+
+def waitlist_position(registration):
+    if registration.status != Status.WAITLISTED:
+        return None
+    return (
+        Registration.objects.filter(
+            summit_id=registration.summit_id,
+            status=Status.WAITLISTED,
+            waitlisted_at__lt=registration.waitlisted_at,
+        ).count()
+        + 1
+    )
+
+
+@transaction.atomic
+def update_registration(registration, *, data):
+    """Edit one's own details and preferences (not the ticket type or status)."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Status.CANCELLED:
+        raise RegistrationError("registration_cancelled", _("This registration was cancelled."))
+    email = data.get("email", registration.email)
+    if email and email.lower() != registration.email.lower():
+        other = _live_registration_for_email(registration.summit, email)
+        if other is not None and other.pk != registration.pk:
+            raise RegistrationError(
+                "email_taken", _("Another registration uses this email."), field="email", status_code=400
+            )
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(registration, field, data[field])
+    registration.save()
+    if "group_preferences" in data:
+        _save_preferences(registration, data["group_preferences"])
+    return registration
+
+
+def cancel_registration(registration, *, by=None, now=None):
+    """Cancel a registration: its seat (if it held one) is offered to the waitlist.
+    Its private link stays valid to show the cancellation; its badge stops admitting."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        summit = _lock_summit(registration.summit)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == Status.CANCELLED:
+            return registration
+        previous = registration.status
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = now
+        registration.offer_expires_at = None
+        registration.hold_expires_at = None
+        registration.save()
+        if previous in (Status.CONFIRMED, Status.PENDING_PAYMENT):
+            on_cancelled = _payments_hook("on_registration_cancelled")
+            if on_cancelled:
+                on_cancelled(registration, previous_status=previous, now=now)
+        transaction.on_commit(lambda: _send(registration, "cancelled"))
+        _offer_free_seats(summit, now=now)
+    return registration
+
+
+def _payments_hook(name):
+    from registrations import payments
+
+    return getattr(payments, name, None)
+
+
+def release_seat(summit, *, now=None):
+    """Offer any free seats to the waitlist, first come first served. Returns the offers made."""
+    with transaction.atomic():
+        summit = _lock_summit(summit)
+        return _offer_free_seats(summit, now=now or timezone.now())
+
+
+def _offer_free_seats(summit, *, now):
+    offers = []
+    free = seats_left(summit, now=now)
+    if free <= 0:
+        return offers
+    waiting = (
+        Registration.objects.select_for_update()
+        .filter(summit=summit, status=Status.WAITLISTED)
+        .filter(offer_expires_at__isnull=True)
+        .order_by("waitlisted_at", "id")
+    )
+    for registration in waiting:
+        if free <= 0:
+            break
+        quota_left = ticket_seats_left(registration.ticket_type, now=now)
+        if quota_left is not None and quota_left <= 0:
+            continue
+        registration.offer_expires_at = now + datetime.timedelta(hours=summit.offer_hours)
+        registration.save(update_fields=["offer_expires_at", "updated_at"])
+        offers.append(registration)
+        free -= 1
+        transaction.on_commit(lambda r=registration: _send(r, "seat_offered"))
+    return offers
+
+
+def claim_offer(registration, *, now=None):
+    """Take the seat offered to a waitlisted attendee. Free tickets confirm at once; paid ones
+    become a payment hold. Raises RegistrationError when there is no open offer."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_summit(registration.summit)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != Status.WAITLISTED or not registration.offer_expires_at:
+            raise RegistrationError("no_offer", _("There is no seat offer for this registration."))
+        if registration.offer_expires_at <= now:
+            raise RegistrationError("offer_expired", _("This seat offer has expired."))
+        registration.offer_expires_at = None
+        if registration.ticket_type.is_free:
+            registration.status = Status.CONFIRMED
+            registration.confirmed_at = now
+            transaction.on_commit(lambda: _send(registration, "confirmed"))
+        else:
+            registration.status = Status.PENDING_PAYMENT
+            registration.hold_expires_at = now + datetime.timedelta(minutes=registration.summit.hold_minutes)
+        registration.save()
+    return registration
+
+
+def expire_offers(*, now=None):
+    """Expired waitlist offers go to the back of the waitlist; their seats go to the next person.
+    Returns the number of offers expired. Run periodically (manage.py expire_offers)."""
+    now = now or timezone.now()
+    expired = 0
+    summit_ids = set(
+        Registration.objects.filter(status=Status.WAITLISTED, offer_expires_at__lte=now).values_list(
+            "summit_id", flat=True
+        )
+    )
+    summit_ids |= set(
+        Registration.objects.filter(status=Status.PENDING_PAYMENT, hold_expires_at__lte=now)
+        .values_list("summit_id", flat=True)
+        .distinct()
+    )
+    for summit in Summit.objects.filter(pk__in=summit_ids):
+        with transaction.atomic():
+            summit = _lock_summit(summit)
+            stale = list(
+                Registration.objects.select_for_update().filter(
+                    summit=summit, status=Status.WAITLISTED, offer_expires_at__lte=now
+                )
+            )
+            for registration in stale:
+                registration.offer_expires_at = None
+                registration.waitlisted_at = now
+                registration.save(update_fields=["offer_expires_at", "waitlisted_at", "updated_at"])
+                transaction.on_commit(lambda r=registration: _send(r, "offer_expired"))
+            expired += len(stale)
+            _offer_free_seats(summit, now=now)
+    return expired
+
+
+def send_manage_link(summit, *, email):
+    """Email the private link of the live registration for this email, if there is one.
+    Answers nothing either way, so the form cannot tell who is registered."""
+    registration = _live_registration_for_email(summit, email.strip()) if email else None
+    if registration is not None:
+        transaction.on_commit(lambda: _send(registration, "manage_link"))
+
+
+def _send(registration, kind):
+    from registrations.tasks import send_registration_email
+
+    try:
+        send_registration_email.enqueue(registration.pk, kind)
+    except Exception:
+        # A mail outage must never undo or fail a registration; the link can be re-sent.
+        logger.exception("could not queue the %s email for registration %s", kind, registration.pk)
+
+
+def manage_url(registration):
+    return links.manage_url(registration)

@@ -1,7 +1,13 @@
-"""Background work of the registrations app (run inline in the demo and tests, by a
-database-backed worker in production)."""
+"""Background work for registrations, run through Django's tasks API."""
 
 from django_tasks import task
+
+from registrations import emails
+
+
+@task()
+def send_registration_email(registration_id, kind):
+    emails.send_registration_email(registration_id, kind)
 
 
 @task()

@@ -263,3 +263,34 @@ class StaffRole(models.Model):
     def __str__(self):
         suffix = f" ({self.group.slug})" if self.group_id else ""
         return f"{self.user} — {self.get_role_display()}{suffix} @ {self.summit.slug}"
+
+
+class AuditEvent(models.Model):
+    """Append-only: exports, downloads, door searches, role and device changes, purges.
+    Holds who, when, what and how many; never the personal data itself."""
+
+    summit = models.ForeignKey(
+        Summit, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    action = models.CharField(max_length=60, db_index=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    device = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")

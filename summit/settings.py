@@ -242,6 +242,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AttendeeLanguageEnum": "summit.models.Language",
+        "GroupLanguageEnum": "summit.models.PlanningGroup.GroupLanguage",
+        "SectorEnum": "summit.models.Sector",
+    },
 }
 
 # Request size: a registration is a few kilobytes; refuse anything far larger early.

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -21,7 +22,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
-    path("", include(registrations_urls.urlpatterns)),
+    path("", lambda request: redirect("/admin/"), name="home"),
+    path("", include((registrations_urls.urlpatterns, "registrations"))),
     path("", include(workshops_urls.urlpatterns)),
 ]
 
@@ -29,3 +31,8 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "summit.views.handler400"
+handler403 = "summit.views.handler403"
+handler404 = "summit.views.handler404"
+handler500 = "summit.views.handler500"

@@ -55,6 +55,7 @@ class PlanningGroupFactory(factory.django.DjangoModelFactory):
 class RegistrationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Registration
+        skip_postgeneration_save = True
 
     summit = factory.SubFactory(SummitFactory)
     ticket_type = factory.SubFactory(TicketTypeFactory, summit=factory.SelfAttribute("..summit"))

@@ -1,0 +1,104 @@
+"""Attendee emails: HTML and plain text, in the attendee's language, with the summit's times
+in its own timezone. Built here, sent by the task in tasks.py."""
+
+import icalendar
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from registrations import links
+from registrations.models import Registration
+
+SUBJECTS = {
+    "confirmed": _("You are registered for %(summit)s"),
+    "waitlisted": _("You are on the waitlist for %(summit)s"),
+    "seat_offered": _("A seat is free for you at %(summit)s"),
+    "offer_expired": _("Your seat offer for %(summit)s has expired"),
+    "cancelled": _("Your registration for %(summit)s is cancelled"),
+    "already_registered": _("Your registration for %(summit)s"),
+    "manage_link": _("Your private link for %(summit)s"),
+}
+
+
+def summit_when(summit):
+    """'Saturday, March 7, 2026, 8:30 a.m. – 4:30 p.m.' in the active language and the summit's timezone."""
+    starts = timezone.localtime(summit.starts_at, summit.tz)
+    ends = timezone.localtime(summit.ends_at, summit.tz)
+    start_text = formats.date_format(starts, "DATETIME_FORMAT")
+    if starts.date() == ends.date():
+        return f"{start_text} – {formats.time_format(ends, 'TIME_FORMAT')}"
+    return f"{start_text} – {formats.date_format(ends, 'DATETIME_FORMAT')}"
+
+
+def calendar_invite(registration):
+    summit = registration.summit
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Summit//summit//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", f"{registration.public_id}@summit")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", timezone.localtime(summit.starts_at, summit.tz))
+    event.add("dtend", timezone.localtime(summit.ends_at, summit.tz))
+    event.add("summary", summit.display_name)
+    if summit.venue:
+        event.add("location", summit.venue)
+    event.add("url", settings.SITE_URL + reverse("registrations:summit", kwargs={"slug": summit.slug}))
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def build_registration_email(registration, kind):
+    with translation.override(registration.language or "en"):
+        summit = registration.summit
+        context = {
+            "registration": registration,
+            "summit": summit,
+            "summit_name": summit.display_name,
+            "when": summit_when(summit),
+            "manage_url": links.manage_url(registration),
+            "offer_expires": formats.date_format(
+                timezone.localtime(registration.offer_expires_at, summit.tz), "DATETIME_FORMAT"
+            )
+            if registration.offer_expires_at
+            else "",
+            "kind": kind,
+        }
+        subject = str(SUBJECTS[kind] % {"summit": summit.display_name})
+        text = render_to_string(f"registrations/email/{kind}.txt", context)
+        html = render_to_string(
+            "registrations/email/base.html", {**context, "body": text, "subject": subject}
+        )
+        message = EmailMultiAlternatives(subject, text, to=[registration.email])
+        message.attach_alternative(html, "text/html")
+        if kind == "confirmed":
+            message.attach(
+                "summit.ics", calendar_invite(registration), "text/calendar; method=PUBLISH; charset=UTF-8"
+            )
+            attach_badge = _badge_attachment()
+            if attach_badge:
+                attach_badge(message, registration)
+        return message
+
+
+def _badge_attachment():
+    from registrations import badges
+
+    return getattr(badges, "attach_badge_png", None)
+
+
+def send_registration_email(registration_id, kind):
+    registration = (
+        Registration.objects.select_related("summit", "ticket_type", "group")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or not registration.email:
+        return False
+    build_registration_email(registration, kind).send()
+    return True

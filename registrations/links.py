@@ -1,0 +1,53 @@
+"""Attendees' private links: signed, need no account, revocable by bumping link_version."""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+SALT = "summit.registrations.manage"
+
+
+def manage_token(registration):
+    return signing.dumps(
+        {"r": str(registration.public_id), "v": registration.link_version}, salt=SALT, compress=True
+    )
+
+
+def registration_from_token(token):
+    """The registration this private link belongs to, or None (tampered, revoked or purged)."""
+    from registrations.models import Registration
+
+    try:
+        payload = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    registration = (
+        Registration.objects.select_related("summit", "ticket_type", "group")
+        .filter(public_id=payload.get("r"))
+        .first()
+        if _is_uuid(payload.get("r"))
+        else None
+    )
+    if registration is None or registration.link_version != payload.get("v"):
+        return None
+    return registration
+
+
+def _is_uuid(value):
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def manage_path(registration):
+    return reverse("registrations:manage", kwargs={"token": manage_token(registration)})
+
+
+def manage_url(registration):
+    return settings.SITE_URL + manage_path(registration)

@@ -1,0 +1,253 @@
+"""Attendee pages: registration, thank-you, private manage link, send-my-link, assisted registration."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from registrations import links, services
+from registrations.forms import EmailLinkForm, RegistrationForm
+from registrations.models import Registration
+from registrations.serializers import RegistrationInputSerializer
+from summit.errors import DomainError
+from summit.models import Summit
+from summit.net import ratelimit_key
+from summit.permissions import NAVIGATOR, PLANNER, has_role
+
+LINK_FORM_RATE = "10/m"
+
+
+def _activate_language(request, registration=None):
+    """The attendee's saved language, then the switcher (cookie), then Accept-Language."""
+    lang = request.GET.get("lang")
+    if lang not in ("en", "es"):
+        lang = registration.language if registration is not None else None
+    if lang in ("en", "es"):
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+
+
+def _limited(request, group, rate):
+    return settings.RATE_LIMITS and is_ratelimited(
+        request, group=group, key=ratelimit_key, rate=rate, method="POST", increment=True
+    )
+
+
+def _submit_registration(request, summit, form, *, email_required=True, registered_by=None):
+    """Validate with the API's serializer and register; returns (registration, error message)."""
+    serializer = RegistrationInputSerializer(
+        data=form.as_input(), context={"summit": summit}, email_required=email_required
+    )
+    if not serializer.is_valid():
+        form.add_serializer_errors(serializer.errors)
+        return None, None
+    try:
+        registration, _created = services.register_attendee(
+            summit, data=serializer.validated_data, registered_by=registered_by
+        )
+    except DomainError as error:
+        if error.field:
+            form.add_serializer_errors({error.field: [str(error.message)]})
+            return None, None
+        return None, str(error.message)
+    return registration, None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def summit_page(request, slug):
+    _activate_language(request)
+    summit = get_object_or_404(Summit.objects.prefetch_related("groups", "ticket_types"), slug=slug)
+    state = summit.registration_state()
+    form = RegistrationForm(
+        request.POST or None, summit=summit, initial={"language": translation.get_language()}
+    )
+    error = None
+    status = 200
+    if request.method == "POST" and state == "open":
+        if _limited(request, "registration", "30/m"):
+            error, status = (
+                _("Too many attempts from this connection. Please wait a minute and try again."),
+                429,
+            )
+        else:
+            registration, error = _submit_registration(request, summit, form)
+            if registration is not None:
+                checkout_url = getattr(registration, "checkout_url", None)
+                if checkout_url:
+                    return redirect(checkout_url)
+                return redirect(reverse("registrations:thanks", kwargs={"slug": summit.slug}))
+            status = 400 if error is None else 409
+    context = {
+        "summit": summit,
+        "form": form,
+        "state": state,
+        "error": error,
+        "seats_left": services.seats_left(summit),
+    }
+    return render(request, "registrations/summit.html", context, status=status)
+
+
+@never_cache
+def thanks(request, slug):
+    _activate_language(request)
+    summit = get_object_or_404(Summit, slug=slug)
+    return render(request, "registrations/thanks.html", {"summit": summit})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def send_link(request, slug):
+    _activate_language(request)
+    summit = get_object_or_404(Summit, slug=slug)
+    form = EmailLinkForm(request.POST or None)
+    sent = False
+    status = 200
+    if request.method == "POST":
+        if _limited(request, "manage_link", LINK_FORM_RATE):
+            form.add_error(
+                None, _("Too many attempts from this connection. Please wait a minute and try again.")
+            )
+            status = 429
+        elif form.is_valid():
+            services.send_manage_link(summit, email=form.cleaned_data["email"])
+            sent = True
+        else:
+            status = 400
+    return render(
+        request, "registrations/send_link.html", {"summit": summit, "form": form, "sent": sent}, status=status
+    )
+
+
+def _registration_or_404(token):
+    registration = links.registration_from_token(token)
+    if registration is None:
+        raise Http404(_("This link is not valid. Ask for a new one from the summit page."))
+    return registration
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    registration = _registration_or_404(token)
+    _activate_language(request, registration)
+    summit = registration.summit
+    message = error = None
+    status = 200
+    edit_form = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "cancel":
+                if request.POST.get("confirm") != "yes":
+                    error, status = _("Tick the box to confirm that you want to cancel."), 400
+                else:
+                    registration = services.cancel_registration(registration)
+                    message = _("Your registration is cancelled.")
+            elif action == "claim":
+                registration = services.claim_offer(registration)
+                checkout_url = getattr(registration, "checkout_url", None)
+                if checkout_url:
+                    return redirect(checkout_url)
+                message = _("The seat is yours. You are registered.")
+            elif action == "edit":
+                edit_form, registration, message, status = _edit(request, registration)
+            else:
+                error, status = _("Unknown action."), 400
+        except DomainError as exc:
+            error, status = str(exc.message), exc.status_code
+        registration = links.registration_from_token(token) or registration
+    if edit_form is None:
+        edit_form = _edit_form(registration)
+    context = {
+        "summit": summit,
+        "registration": registration,
+        "form": edit_form,
+        "message": message,
+        "error": error,
+        "position": services.waitlist_position(registration),
+        "preferences": [p.group for p in registration.preferences.select_related("group")],
+        "token": token,
+    }
+    return render(request, "registrations/manage.html", context, status=status)
+
+
+def _edit_form(registration, data=None):
+    prefs = {f"pref_{p.rank}": p.group.slug for p in registration.preferences.select_related("group")}
+    initial = {name: getattr(registration, name) for name in services.PROFILE_FIELDS}
+    initial.update(prefs)
+    initial["ticket_type"] = registration.ticket_type.slug
+    form = RegistrationForm(data, summit=registration.summit, initial=initial)
+    del form.fields["ticket_type"]
+    return form
+
+
+def _edit(request, registration):
+    form = _edit_form(registration, request.POST)
+    payload = form.as_input()
+    payload["ticket_type"] = registration.ticket_type.slug
+    serializer = RegistrationInputSerializer(data=payload, context={"summit": registration.summit})
+    if not serializer.is_valid():
+        form.add_serializer_errors(serializer.errors)
+        return form, registration, None, 400
+    data = dict(serializer.validated_data)
+    data.pop("ticket_type", None)
+    data.pop("promo_code", None)
+    try:
+        registration = services.update_registration(registration, data=data)
+    except DomainError as exc:
+        form.add_serializer_errors({exc.field or "__all__": [str(exc.message)]})
+        return form, registration, None, exc.status_code
+    return None, registration, _("Your changes are saved."), 200
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def assisted_registration(request, slug):
+    """A planner or community navigator registers a resident, who may have no email, and
+    prints or shows the confirmation with the private link."""
+    summit = get_object_or_404(Summit.objects.prefetch_related("groups", "ticket_types"), slug=slug)
+    if not has_role(request.user, summit, PLANNER, NAVIGATOR):
+        raise PermissionDenied
+    form = RegistrationForm(
+        request.POST or None,
+        summit=summit,
+        email_required=False,
+        initial={"language": translation.get_language()},
+    )
+    error = None
+    status = 200
+    if request.method == "POST":
+        registration, error = _submit_registration(
+            request, summit, form, email_required=False, registered_by=request.user
+        )
+        if registration is not None:
+            return render(
+                request,
+                "registrations/assisted_done.html",
+                {
+                    "summit": summit,
+                    "registration": registration,
+                    "manage_url": links.manage_url(registration),
+                    "position": services.waitlist_position(registration),
+                },
+            )
+        status = 400 if error is None else 409
+    return render(
+        request,
+        "registrations/assisted.html",
+        {"summit": summit, "form": form, "error": error},
+        status=status,
+    )
+
+
+def registration_for_staff(request, summit, public_id):
+    return get_object_or_404(Registration, summit=summit, public_id=public_id)

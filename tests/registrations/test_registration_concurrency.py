@@ -1,0 +1,96 @@
+"""Hundreds try at once when registration opens: nobody gets a seat twice, nobody is lost."""
+
+import json
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from registrations.models import Registration
+from tests.factories import SummitFactory, TicketTypeFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="real concurrency needs PostgreSQL (SQLite serializes writers)",
+    ),
+]
+
+
+def post(url, body, headers=None):
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")[:300]
+
+
+def fire(url, bodies, headers=None, workers=64):
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda body: post(url, body, headers), bodies))
+
+
+@pytest.fixture
+def tight_summit(settings):
+    settings.RATE_LIMITS = False
+    summit = SummitFactory(slug="rush", capacity=50)
+    TicketTypeFactory(summit=summit, slug="community-resident")
+    return summit
+
+
+def body(i, email=None):
+    return {
+        "first_name": f"P{i}",
+        "email": email or f"p{i}@example.org",
+        "sector": "resident",
+        "ticket_type": "community-resident",
+    }
+
+
+def test_two_hundred_concurrent_registrations_fill_exactly_fifty_seats(live_server, tight_summit):
+    url = f"{live_server.url}/api/summits/rush/registrations/"
+
+    results = fire(url, [body(i) for i in range(240)])
+
+    statuses = [code for code, _ in results]
+    assert [r for r in results if r[0] != 201] == []
+    outcomes = [answer["status"] for _, answer in results]
+    assert outcomes.count("confirmed") == 50
+    assert outcomes.count("waitlisted") == 190
+    assert len(statuses) == 240
+    assert Registration.objects.filter(summit=tight_summit, status="confirmed").count() == 50
+    assert Registration.objects.filter(summit=tight_summit).count() == 240
+    positions = sorted(
+        answer["waitlist_position"] for _, answer in results if answer["status"] == "waitlisted"
+    )
+    assert positions == list(range(1, 191))
+
+
+def test_concurrent_duplicates_of_one_email_make_one_registration_and_no_error(live_server, tight_summit):
+    url = f"{live_server.url}/api/summits/rush/registrations/"
+
+    results = fire(url, [body(i, email="Same@Example.org") for i in range(40)], workers=40)
+
+    assert [r for r in results if r[0] != 201] == []
+    assert len({answer["id"] for _, answer in results}) == 1
+    assert Registration.objects.filter(summit=tight_summit).count() == 1
+
+
+def test_concurrent_retries_with_one_idempotency_key_create_one_registration(live_server, tight_summit):
+    url = f"{live_server.url}/api/summits/rush/registrations/"
+
+    results = fire(url, [body(1)] * 30, headers={"Idempotency-Key": "retry-1"}, workers=30)
+
+    assert [r for r in results if r[0] != 201] == []
+    assert len({answer["id"] for _, answer in results}) == 1
+    assert Registration.objects.filter(summit=tight_summit).count() == 1
