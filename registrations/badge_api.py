@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from registrations.badge_sheets import DEFAULT_LAYOUT, LAYOUTS, SORTS, request_badge_sheet, resolve_selection
 from registrations.badges import reissue_badge
 from registrations.models import BadgeSheetJob, Registration
+from summit import audit
 from summit.errors import DomainError
 from summit.models import Summit
 from summit.permissions import IsPlanner
@@ -143,10 +144,10 @@ class BadgeSheetPDFAPI(PlannerSummitView):
         summary="Download a finished badge sheet",
     )
     def get(self, request, slug, job_id):
-        return sheet_file_response(self.get_job(job_id))
+        return sheet_file_response(self.get_job(job_id), user=request.user)
 
 
-def sheet_file_response(job):
+def sheet_file_response(job, *, user):
     if job.status != BadgeSheetJob.Status.DONE or not job.file_name:
         raise DomainError("not_ready", _("This badge sheet is not ready."), status_code=409)
     if not default_storage.exists(job.file_name):
@@ -158,6 +159,7 @@ def sheet_file_response(job):
         filename=f"badges-{job.summit.slug}-{job.layout}-{job.created_at:%Y%m%d-%H%M}.pdf",
     )
     response["Cache-Control"] = "private, no-store"
+    audit.record(action="badges.sheet_download", summit=job.summit, user=user, count=job.total)
     return response
 
 

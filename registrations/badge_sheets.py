@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from registrations.badges import badge_code
 from registrations.models import BadgeSheetJob, Registration
 from registrations.qr import qr_data_uri
+from summit import audit
 from summit.errors import DomainError
 from summit.pdf import render_pdf_parts
 
@@ -407,6 +408,9 @@ def request_badge_sheet(
             sort=sort,
             mark_printed=mark_printed,
             total=total,
+        )
+        audit.record(
+            action="badges.sheet_request", summit=summit, user=by, count=total, detail=f"{layout} {sort}"
         )
         from registrations.tasks import build_badge_sheet_task
 

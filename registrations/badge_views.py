@@ -116,7 +116,7 @@ def badge_sheet_page(request, summit, job_id):
 def badge_sheet_download(request, summit, job_id):
     job = get_object_or_404(BadgeSheetJob, summit=summit, public_id=job_id)
     try:
-        return sheet_file_response(job)
+        return sheet_file_response(job, user=request.user)
     except DomainError:
         raise Http404 from None
 

@@ -11,16 +11,14 @@ The alphabet (A-Z, 2-7, "-") fits the QR alphanumeric mode, which keeps the symb
 import base64
 import hashlib
 import hmac
-import logging
 
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
+from summit import audit
 from summit.errors import DomainError
-
-logger = logging.getLogger(__name__)
 
 PREFIX = "S1-"
 CODE_CHARS = 26
@@ -82,12 +80,13 @@ def reissue_badge(registration, *, by):
         set_badge_code(locked)
         locked.badge_printed_at = None
         locked.save(update_fields=["badge_version", "badge_code_hash", "badge_printed_at", "updated_at"])
-    logger.info(
-        "badge reissued: registration %s now version %s (by user %s)",
-        locked.public_id,
-        locked.badge_version,
-        getattr(by, "pk", None),
-    )
+        audit.record(
+            action="badges.reissue",
+            summit=locked.summit,
+            user=by,
+            count=1,
+            detail=f"registration {locked.public_id} badge version {locked.badge_version}",
+        )
     for name in ("badge_version", "badge_code_hash", "badge_printed_at", "updated_at"):
         setattr(registration, name, getattr(locked, name))
     return registration

@@ -10,6 +10,7 @@ from registrations.badge_sheets import (
     record_badges_printed,
     resolve_selection,
 )
+from summit import audit
 from summit.errors import DomainError
 from summit.models import Summit
 from summit.pdf import write_atomically
@@ -83,5 +84,6 @@ class Command(BaseCommand):
         write_atomically(output, sheet.pdf)
         if not no_record:
             record_badges_printed(sheet.printed)
+        audit.record(action="badges.print_command", summit=summit, count=sheet.count, detail=layout)
         bar.finish(f"{sheet.count} badges on {sheet.pages} pages ({layout}) written to {output}")
         self.stdout.write(output)
