@@ -14,6 +14,7 @@ printed is guarded by that version, so a badge reissued while a sheet was being 
 counts as "not yet printed".
 """
 
+import base64
 import datetime
 import logging
 import time
@@ -283,6 +284,21 @@ def _mm(value):
     return f"{value:.2f}mm"
 
 
+def crop_marks_uri(layout):
+    """The page's crop marks as one SVG data: URI (or "" when the layout has none). Every page
+    uses the same URI, so WeasyPrint parses it once and only draws it on each page."""
+    marks = layout.marks()
+    if not marks:
+        return ""
+    width, height = layout.page_size
+    path = "".join(f"M{x:.2f} {y:.2f}h{w:.2f}v{h:.2f}h{-w:.2f}z" for x, y, w, h in marks)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.2f}mm" height="{height:.2f}mm" '
+        f'viewBox="0 0 {width:.2f} {height:.2f}"><path d="{path}" fill="#000"/></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
 @dataclass
 class BadgeSheet:
     pdf: bytes
@@ -306,7 +322,7 @@ def build_badge_sheet(registrations, *, layout=DEFAULT_LAYOUT, progress=None, ti
     started = time.perf_counter()
     pages = [faces[i : i + layout.per_page] for i in range(0, len(faces), layout.per_page)]
     slots = [{"x": _mm(x), "y": _mm(y)} for x, y in map(layout.slot, range(layout.per_page))]
-    marks = [{"x": _mm(x), "y": _mm(y), "w": _mm(w), "h": _mm(h)} for x, y, w, h in layout.marks()]
+    marks = crop_marks_uri(layout)
     geometry = {
         "name": layout.name,
         "orientation": "portrait" if layout.portrait else "landscape",

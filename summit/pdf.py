@@ -83,11 +83,12 @@ def render_pdf_parts(html_parts, *, stylesheets=(), progress=None, timings=None)
         for sheet in stylesheets
     ]
     timings = timings if timings is not None else {}
+    images = {}  # one image cache for all parts: an image used on every page is decoded once
     started = time.perf_counter()
     first, pages = None, []
     for number, html in enumerate(html_parts, start=1):
         document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).render(
-            stylesheets=css, font_config=font_config
+            stylesheets=css, font_config=font_config, cache=images
         )
         first = first or document
         pages.extend(document.pages)

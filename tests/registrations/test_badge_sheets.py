@@ -1,6 +1,7 @@
 import http.server
 import threading
 
+import pypdfium2
 import pytest
 from django.utils import translation
 
@@ -287,3 +288,25 @@ def test_progress_is_reported_up_to_every_badge(summit):
     print_badges(summit, progress=lambda done, total: seen.append((done, total)))
 
     assert seen[-1] == (7, 7)
+
+
+def dark_at(pdf, x_mm, y_mm, *, dpi=150):
+    document = pypdfium2.PdfDocument(pdf)
+    image = document[0].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+    document.close()
+    return image.getpixel((round(x_mm * dpi / 25.4), round(y_mm * dpi / 25.4))) < 128
+
+
+def test_sheets_have_crop_marks_on_every_cut_line_and_labels_have_none(summit):
+    RegistrationFactory(summit=summit)
+    letter = LAYOUTS["letter-6up"]
+
+    pdf = print_badges(summit, layout="letter-6up").pdf
+
+    # Ticks above the sheet's left, middle and right cut lines, in the top margin.
+    for x in (letter.origin[0], letter.origin[0] + 101.6, letter.origin[0] + 203.2):
+        assert dark_at(pdf, x, letter.origin[1] - 4)
+    assert not dark_at(pdf, letter.origin[0] + 50, letter.origin[1] - 4)
+    assert len(letter.marks()) == 3 + 3 + 4 + 4
+    assert len(LAYOUTS["a4-4up"].marks()) == 2  # a cross where the four A6 badges meet
+    assert LAYOUTS["label-4x3"].marks() == []
