@@ -140,6 +140,7 @@ class BadgeSheetPDFAPI(PlannerSummitView):
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The badge sheet."),
             409: OpenApiResponse(description="`not_ready`: the sheet is still being built or failed."),
+            410: OpenApiResponse(description="`expired`: the stored sheet was deleted; build it again."),
         },
         summary="Download a finished badge sheet",
     )
@@ -148,9 +149,9 @@ class BadgeSheetPDFAPI(PlannerSummitView):
 
 
 def sheet_file_response(job, *, user):
-    if job.status != BadgeSheetJob.Status.DONE or not job.file_name:
+    if job.status != BadgeSheetJob.Status.DONE:
         raise DomainError("not_ready", _("This badge sheet is not ready."), status_code=409)
-    if not default_storage.exists(job.file_name):
+    if not job.file_name or not default_storage.exists(job.file_name):
         raise DomainError("expired", _("This badge sheet was deleted; build it again."), status_code=410)
     response = FileResponse(
         default_storage.open(job.file_name, "rb"),

@@ -278,3 +278,45 @@ def test_the_confirmation_email_carries_the_badge_qr(summit):
     [png] = [a for a in message.attachments if a[2] == "image/png"]
     assert png[0] == "badge-sb25.png"
     assert png[1] == badge_png(person)
+
+
+def test_old_stored_sheets_are_deleted_and_cannot_be_downloaded(summit, planner_api, run_tasks):
+    import datetime
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from registrations.badge_sheets import purge_old_badge_sheets
+
+    RegistrationFactory(summit=summit)
+    with run_tasks():
+        job_id = planner_api.post(SHEETS, {}, format="json").json()["id"]
+    job = BadgeSheetJob.objects.get()
+    BadgeSheetJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(days=3))
+
+    assert purge_old_badge_sheets() == 1
+
+    assert not default_storage.exists(job.file_name)
+    response = planner_api.get(f"{SHEETS}{job_id}/pdf/")
+    assert (response.status_code, response.json()["code"]) == (410, "expired")
+
+
+def test_the_admin_action_reissues_the_selected_badges(summit):
+    person = RegistrationFactory(summit=summit)
+    waiting = RegistrationFactory(summit=summit, status="waitlisted")
+    old = badge_code(person)
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    browser = Client()
+    browser.force_login(admin)
+
+    response = browser.post(
+        "/admin/registrations/registration/",
+        {"action": "reissue_badges", "_selected_action": [person.pk, waiting.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 badge reissued; print it again." in page
+    assert "1 registration is not confirmed and has no badge." in page
+    assert find_registration(summit, old) is None
