@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -211,7 +212,7 @@ def resolve_selection(summit, *, group_slug=None, registration_id=None):
     if registration_id:
         try:
             registration = Registration.objects.filter(summit=summit, public_id=registration_id).first()
-        except Exception:  # not a UUID: Django raises ValidationError at query time
+        except ValidationError:  # not a UUID
             registration = None
         if registration is None:
             raise DomainError(
@@ -462,16 +463,22 @@ def run_badge_sheet_job(job_id):
             sort=job.sort,
             progress=progress,
         )
+        if not sheet.count:  # everyone chosen was cancelled (or printed) since the request
+            raise DomainError("nothing_to_print", _("No confirmed badges match this choice."))
         name = default_storage.save(sheet_storage_name(job), ContentFile(sheet.pdf))
         if job.mark_printed:
             record_badges_printed(sheet.printed)
     except Exception as exc:
-        logger.exception("badge sheet %s failed", job.public_id)
+        refused = isinstance(exc, DomainError)
+        if not refused:
+            logger.exception("badge sheet %s failed", job.public_id)
         BadgeSheetJob.objects.filter(pk=job.pk).update(
             status=BadgeSheetJob.Status.FAILED,
-            error=f"{type(exc).__name__}"[:300],
+            error=(exc.code if refused else type(exc).__name__)[:300],
             finished_at=timezone.now(),
         )
+        if refused:
+            return BadgeSheetJob.objects.get(pk=job.pk)
         raise
     BadgeSheetJob.objects.filter(pk=job.pk).update(
         status=BadgeSheetJob.Status.DONE,

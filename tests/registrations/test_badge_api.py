@@ -1,9 +1,13 @@
+import datetime
+
 import pytest
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.test import Client
+from django.utils import timezone
 
 from registrations import links
-from registrations.badge_sheets import LAYOUTS
+from registrations.badge_sheets import LAYOUTS, purge_old_badge_sheets, run_badge_sheet_job
 from registrations.badges import badge_code, badge_png, find_registration
 from registrations.emails import build_registration_email
 from registrations.models import BadgeSheetJob, Registration
@@ -281,13 +285,6 @@ def test_the_confirmation_email_carries_the_badge_qr(summit):
 
 
 def test_old_stored_sheets_are_deleted_and_cannot_be_downloaded(summit, planner_api, run_tasks):
-    import datetime
-
-    from django.core.files.storage import default_storage
-    from django.utils import timezone
-
-    from registrations.badge_sheets import purge_old_badge_sheets
-
     RegistrationFactory(summit=summit)
     with run_tasks():
         job_id = planner_api.post(SHEETS, {}, format="json").json()["id"]
@@ -320,3 +317,16 @@ def test_the_admin_action_reissues_the_selected_badges(summit):
     assert "1 badge reissued; print it again." in page
     assert "1 registration is not confirmed and has no badge." in page
     assert find_registration(summit, old) is None
+
+
+def test_a_sheet_whose_people_were_all_cancelled_meanwhile_fails_with_a_reason(
+    summit, planner_api, run_tasks
+):
+    person = RegistrationFactory(summit=summit)
+    job_id = planner_api.post(SHEETS, {}, format="json").json()["id"]
+    Registration.objects.filter(pk=person.pk).update(status="cancelled")
+
+    job = run_badge_sheet_job(BadgeSheetJob.objects.get(public_id=job_id).pk)
+
+    assert (job.status, job.error) == ("failed", "nothing_to_print")
+    assert planner_api.get(f"{SHEETS}{job_id}/pdf/").json()["code"] == "not_ready"
