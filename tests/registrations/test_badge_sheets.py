@@ -13,7 +13,7 @@ from registrations.badge_sheets import (
     record_badges_printed,
     select_badges,
 )
-from registrations.badges import badge_code, reissue_badge
+from registrations.badges import badge_code, find_registration, reissue_badge
 from registrations.models import Registration
 from summit.errors import DomainError
 from tests.factories import PlanningGroupFactory, RegistrationFactory, confirmed_attendees
@@ -312,3 +312,43 @@ def test_sheets_have_crop_marks_on_every_cut_line_and_labels_have_none(summit):
     assert len(letter.marks()) == 3 + 3 + 4 + 4
     assert len(LAYOUTS["a4-4up"].marks()) == 2  # a cross where the four A6 badges meet
     assert LAYOUTS["label-4x3"].marks() == []
+
+
+def test_a_sheet_reads_its_badges_in_one_query_however_many_people(summit, django_assert_num_queries):
+    groups = [PlanningGroupFactory(summit=summit) for _ in range(3)]
+    for index in range(9):
+        RegistrationFactory(summit=summit, group=groups[index % 3] if index % 4 else None)
+
+    with django_assert_num_queries(1):
+        sheet = print_badges(summit, sort="group")
+
+    assert sheet.count == 9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_planners_reissuing_at_once_make_two_new_versions(summit):
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("row locks need PostgreSQL (SQLite serializes writers)")
+    person = RegistrationFactory(summit=summit)
+    barrier = threading.Barrier(2)
+
+    def reissue():
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            reissue_badge(Registration.objects.get(pk=person.pk), by=None)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=reissue) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    person.refresh_from_db()
+    assert person.badge_version == 3
+    assert find_registration(summit, badge_code(person)) == person
