@@ -169,7 +169,7 @@ def main():
         verdict = "met" if first["cpu_seconds"] < 8 and first["maxrss_mb"] < 200 else "MISSED"
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         print(
-            f"\nTarget (350 badges under 8 s and 200 MB in one process): {verdict}. "
+            f"\nTarget (350 badges under 8 s and 200 MB in one process): {verdict}, judged by CPU seconds. "
             f"Phase split is wall time; load average during the run: {load} on {os.cpu_count()} cores. "
             f"Peak RSS is the whole process (Python, Django, WeasyPrint). Decoding ran at 150 dpi, "
             f"grayscale, zxing-cpp; each QR checked against the person in its slot."
