@@ -78,6 +78,8 @@ class Registration(models.Model):
     # The badge code itself is never stored: only its hash, for lookup at the door.
     badge_version = models.PositiveIntegerField(default=1, editable=False)
     badge_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # When the current badge (this badge_version) was last put on a sheet; a reissue clears it.
+    badge_printed_at = models.DateTimeField(_("badge printed at"), null=True, blank=True, editable=False)
     registered_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
@@ -368,3 +370,61 @@ class StripeEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+class BadgeSheetJob(models.Model):
+    """A badge sheet a planner asked for, built by a background task. The page and the API
+    poll it for progress; the PDF is in the default storage, served only to the summit's
+    planners (never through a public media URL)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Building")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Sort(models.TextChoices):
+        LAST_NAME = "last_name", _("Last name")
+        GROUP = "group", _("Planning group, then last name")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="badge_sheet_jobs")
+    requested_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    layout = models.CharField(_("layout"), max_length=30)
+    only_unprinted = models.BooleanField(_("only badges not yet printed"), default=False)
+    group = models.ForeignKey(
+        PlanningGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    sort = models.CharField(_("order"), max_length=20, choices=Sort.choices, default=Sort.LAST_NAME)
+    mark_printed = models.BooleanField(_("record these badges as printed"), default=True)
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=300, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("badge sheet")
+        verbose_name_plural = _("badge sheets")
+
+    def __str__(self):
+        return f"{self.summit.slug} {self.layout} {self.created_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def progress(self):
+        """0-100; 100 only once the file is ready."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.done * 100 // self.total)

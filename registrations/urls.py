@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations import api, checkin_api, checkin_views, payment_views, views
+from registrations import api, badge_api, badge_views, checkin_api, checkin_views, payment_views, views
 
 app_name = "registrations"
 
@@ -38,6 +38,22 @@ api_urlpatterns = [
         name="api-door-dashboard",
     ),
     path("summits/<slug:slug>/door-list/", checkin_api.DoorListAPI.as_view(), name="api-door-list"),
+    path(
+        "summits/<slug:slug>/registrations/<uuid:registration_id>/badge/reissue/",
+        badge_api.ReissueBadgeAPI.as_view(),
+        name="api-badge-reissue",
+    ),
+    path("summits/<slug:slug>/badge-sheets/", badge_api.BadgeSheetListAPI.as_view(), name="api-badge-sheets"),
+    path(
+        "summits/<slug:slug>/badge-sheets/<uuid:job_id>/",
+        badge_api.BadgeSheetDetailAPI.as_view(),
+        name="api-badge-sheet",
+    ),
+    path(
+        "summits/<slug:slug>/badge-sheets/<uuid:job_id>/pdf/",
+        badge_api.BadgeSheetPDFAPI.as_view(),
+        name="api-badge-sheet-pdf",
+    ),
 ]
 
 urlpatterns = [
@@ -58,5 +74,17 @@ urlpatterns = [
         "registrations/<uuid:public_id>/payment-cancelled/",
         payment_views.payment_cancelled,
         name="payment-cancelled",
+    ),
+    path("r/<str:token>/badge.png", badge_views.attendee_badge_png, name="badge-png"),
+    path("summits/<slug:slug>/badges/", badge_views.badge_sheets_page, name="badge-sheets"),
+    path(
+        "summits/<slug:slug>/badges/sheets/<uuid:job_id>/",
+        badge_views.badge_sheet_page,
+        name="badge-sheet",
+    ),
+    path(
+        "summits/<slug:slug>/badges/sheets/<uuid:job_id>/pdf/",
+        badge_views.badge_sheet_download,
+        name="badge-sheet-download",
     ),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from registrations import links, purge, services
+from registrations.badges import badge_card_html
 from registrations.forms import EmailLinkForm, RegistrationForm
 from registrations.models import Registration
 from registrations.serializers import RegistrationInputSerializer
@@ -181,6 +182,9 @@ def manage(request, token):
         "position": services.waitlist_position(registration),
         "preferences": [p.group for p in registration.preferences.select_related("group")],
         "token": token,
+        "badge_card": badge_card_html(
+            registration, png_url=reverse("registrations:badge-png", kwargs={"token": token})
+        ),
     }
     return render(request, "registrations/manage.html", context, status=status)
 
@@ -245,6 +249,7 @@ def assisted_registration(request, slug):
                     "registration": registration,
                     "manage_url": links.manage_url(registration),
                     "position": services.waitlist_position(registration),
+                    "badge_card": badge_card_html(registration),
                 },
             )
         status = 400 if error is None else 409

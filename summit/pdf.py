@@ -7,6 +7,7 @@ crash never leaves a partial PDF where a download would find it.
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -61,6 +62,43 @@ def render_pdf(html, *, stylesheets=()):
     document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher)
     css = [CSS(string=sheet, url_fetcher=fetcher, base_url=static_base_url()) for sheet in stylesheets]
     return document.write_pdf(stylesheets=css)
+
+
+def render_pdf_parts(html_parts, *, stylesheets=(), progress=None, timings=None):
+    """Lay out several HTML documents in turn and write their pages as one PDF.
+
+    Long documents (a 2,000-badge sheet) are given in parts so that `progress(parts_done,
+    parts_total)` can be called as layout advances. All parts share one font configuration,
+    so each font is embedded once. When `timings` is a dict, the seconds spent laying out
+    ("layout") and writing ("write") are added to it.
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    html_parts = list(html_parts)
+    fetcher = _fetcher()
+    font_config = FontConfiguration()
+    css = [
+        CSS(string=sheet, url_fetcher=fetcher, base_url=static_base_url(), font_config=font_config)
+        for sheet in stylesheets
+    ]
+    timings = timings if timings is not None else {}
+    images = {}  # one image cache for all parts: an image used on every page is decoded once
+    started = time.perf_counter()
+    first, pages = None, []
+    for number, html in enumerate(html_parts, start=1):
+        document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).render(
+            stylesheets=css, font_config=font_config, cache=images
+        )
+        first = first or document
+        pages.extend(document.pages)
+        if progress:
+            progress(number, len(html_parts))
+    laid_out = time.perf_counter()
+    data = first.copy(pages).write_pdf() if first else render_pdf("")
+    timings["layout"] = timings.get("layout", 0) + laid_out - started
+    timings["write"] = timings.get("write", 0) + time.perf_counter() - laid_out
+    return data
 
 
 def render_template_pdf(template_name, context, *, stylesheets=()):

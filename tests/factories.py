@@ -99,3 +99,11 @@ class StaffRoleFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     summit = factory.SubFactory(SummitFactory)
     role = StaffRole.Role.PLANNER
+
+
+def confirmed_attendees(summit, names, **fields):
+    """Confirmed registrations with the given (first name, last name) pairs."""
+    return [
+        RegistrationFactory(summit=summit, first_name=first, last_name=last, **fields)
+        for first, last in names
+    ]
