@@ -780,9 +780,12 @@ def _result(inst, idx, outcome, started):
             previous_group=p.previous_group,
             locked=bool(inst.locked[i] >= 0),
         )
-    violations = tuple(_violations(inst, idx)) if inst.N else ()
+    violations = tuple(_violations(inst, idx))
     broken = {v.rule for v in violations}
-    relaxed = tuple(outcome["relaxed"]) if outcome else ()
+    if outcome:
+        relaxed = tuple(outcome["relaxed"])
+    else:  # nobody to place: only group minimums can break, and they are reported as given way
+        relaxed = RELAX_ORDER[: max((RELAX_ORDER.index(r) + 1 for r in broken), default=0)]
     objective = _objective(inst, idx, relaxed) if inst.N else 0.0
     lp_bound = outcome["lp_bound"] if outcome else None
     gap = None
