@@ -33,6 +33,7 @@ class PlannerAPIView(GenericAPIView):
 
 class AssignmentRunsAPI(PlannerAPIView):
     serializer_class = RunSerializer
+    queryset = AssignmentRun.objects.none()
     pagination_class = None
 
     @extend_schema(
@@ -63,6 +64,7 @@ class AssignmentRunsAPI(PlannerAPIView):
 
 class AssignmentRunDetailAPI(PlannerAPIView):
     serializer_class = RunSerializer
+    queryset = AssignmentRun.objects.none()
 
     @extend_schema(summary="One assignment run, compared with the run before it")
     def get(self, request, slug, run_id):
@@ -87,6 +89,7 @@ class AssignmentsAPI(PlannerAPIView):
 
     @extend_schema(
         summary="List the draft assignment",
+        operation_id="summits_assignments_list",
         parameters=[OpenApiParameter("group", str, description="Only this group (slug).")],
     )
     def get(self, request, slug):
@@ -96,11 +99,12 @@ class AssignmentsAPI(PlannerAPIView):
 
 class AssignmentDetailAPI(PlannerAPIView):
     serializer_class = AssignmentSerializer
+    queryset = Assignment.objects.none()
 
     def _registration(self, registration_id):
         return get_object_or_404(Registration, summit=self.summit, public_id=registration_id)
 
-    @extend_schema(summary="One attendee's draft group")
+    @extend_schema(summary="One attendee's draft group", operation_id="summits_assignment_retrieve")
     def get(self, request, slug, registration_id):
         draft = get_object_or_404(
             Assignment.objects.select_related("registration", "group"),

@@ -42,9 +42,7 @@ class RunSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_comparison(self, obj):
-        comparison = (
-            self.context.get("comparison", {}).get(obj.pk) if obj.pk else getattr(obj, "comparison", None)
-        )
+        comparison = self.context.get("comparison", {}).get(obj.pk) or getattr(obj, "comparison", None)
         if comparison is None:
             return None
         return {

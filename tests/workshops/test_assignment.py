@@ -103,7 +103,9 @@ def test_sector_ceiling_spreads_one_sector_over_groups():
         person(f"h{i}", "b", sector="health", org=f"h{i}") for i in range(3)
     ]
 
-    result = solve(government + others, groups, Rules(resident_floor_margin=None, sector_ceiling=0.4, org_cap=None))
+    result = solve(
+        government + others, groups, Rules(resident_floor_margin=None, sector_ceiling=0.4, org_cap=None)
+    )
 
     for group in ("a", "b"):
         members = [pid for pid, g in result.assignment.items() if g == group]
@@ -241,9 +243,7 @@ def test_identical_input_gives_identical_output_in_any_order():
 def test_rerun_with_late_registrants_moves_no_more_people_than_newcomers():
     people, groups = synthetic(150, late=20)
     first = solve(people[:150], groups)
-    rerun_people = [
-        Person(**{**p.__dict__, "previous_group": first.assignment.get(p.id)}) for p in people
-    ]
+    rerun_people = [Person(**{**p.__dict__, "previous_group": first.assignment.get(p.id)}) for p in people]
 
     rerun = solve(rerun_people, groups)
 
