@@ -1,0 +1,201 @@
+"""Planner pages for the planning-group assignment, and group rosters (session login)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from registrations.models import Registration
+from summit.errors import DomainError
+from summit.models import PlanningGroup, Sector, Summit
+from summit.permissions import FACILITATOR, PLANNER, facilitated_group_ids, has_role
+from workshops import services
+from workshops.models import Assignment, AssignmentRun
+
+SECTOR_LABELS = dict(Sector.choices)
+
+
+def _planner_summit(request, slug):
+    summit = get_object_or_404(Summit, slug=slug)
+    if not has_role(request.user, summit, PLANNER):
+        raise PermissionDenied
+    return summit
+
+
+def _group_rows(summit, groups, figures):
+    """Per group: size, bounds and sector mix as percentages for bars (with the numbers as text)."""
+    detail = {g["id"]: g for g in figures.get("groups_detail", [])}
+    drafts = (
+        Assignment.objects.filter(registration__summit=summit, registration__status="confirmed")
+        .select_related("registration", "group")
+        .order_by("registration__first_name", "registration__last_name", "registration__pk")
+    )
+    people = {}
+    for draft in drafts:
+        people.setdefault(draft.group_id, []).append(draft)
+    rows = []
+    for group in groups:
+        members = people.get(group.pk, [])
+        size = len(members)
+        sectors = {}
+        for draft in members:
+            sectors[draft.registration.sector] = sectors.get(draft.registration.sector, 0) + 1
+        mix = [
+            {
+                "sector": sector,
+                "label": SECTOR_LABELS.get(sector, sector),
+                "count": count,
+                "percent": round(100 * count / size, 1) if size else 0,
+            }
+            for sector, count in sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        rows.append(
+            {
+                "group": group,
+                "size": size,
+                "fill_percent": min(100, round(100 * size / group.max_size, 1)) if group.max_size else 0,
+                "mix": mix,
+                "people": members,
+                "figures": detail.get(group.slug, {}),
+                "violations": detail.get(group.slug, {}).get("violations", []),
+            }
+        )
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def planner_groups(request, slug):
+    summit = _planner_summit(request, slug)
+    if request.method == "POST":
+        return _planner_action(request, summit)
+    groups = list(PlanningGroup.objects.filter(summit=summit).order_by("position", "name"))
+    latest = AssignmentRun.objects.filter(summit=summit).select_related("created_by").first()
+    figures = latest.figures if latest else {}
+    context = {
+        "pct": _percentages(figures),
+        "summit": summit,
+        "groups": groups,
+        "rows": _group_rows(summit, groups, figures),
+        "run": latest,
+        "figures": figures,
+        "comparison": services.compare_with_previous(latest) if latest else None,
+        "unassigned": Registration.objects.filter(
+            summit=summit, status="confirmed", assignment__isnull=True
+        ).count(),
+    }
+    return render(request, "workshops/planner_groups.html", context)
+
+
+def _pct(value, digits=1):
+    return "—" if value is None else f"{100 * value:.{digits}f}%"
+
+
+def _percentages(figures):
+    """Shares from the run's figures, formatted for people."""
+    if not figures:
+        return {}
+    limits = figures.get("limits", {})
+    return {
+        "first": _pct(figures["first_choice"]["share"]),
+        "top3": _pct(figures["top_three"]["share"]),
+        "unranked": _pct(figures["unranked"]["share"]),
+        "gap": _pct(figures.get("solver", {}).get("gap"), 2),
+        "floor": _pct(limits.get("resident_floor")),
+        "resident_share": _pct(limits.get("resident_share")),
+        "ceiling": _pct(limits.get("sector_ceiling")),
+        "org_cap": limits.get("org_cap") or "—",
+    }
+
+
+def _planner_action(request, summit):
+    action = request.POST.get("action")
+    try:
+        if action == "run":
+            run = services.run_assignment(summit, by=request.user, fresh=request.POST.get("fresh") == "1")
+            messages.success(
+                request, _("The assignment ran: %(status)s.") % {"status": run.get_status_display()}
+            )
+        elif action in ("move", "unlock"):
+            registration = (
+                get_object_or_404(Registration, summit=summit, public_id=request.POST.get("registration", ""))
+                if _is_uuid(request.POST.get("registration"))
+                else None
+            )
+            if registration is None:
+                messages.error(request, _("Choose an attendee."))
+            elif action == "unlock":
+                services.unlock(registration, by=request.user)
+                messages.success(request, _("%(name)s is unlocked.") % {"name": registration})
+            else:
+                group = PlanningGroup.objects.filter(
+                    summit=summit, slug=request.POST.get("group", "")
+                ).first()
+                if group is None:
+                    messages.error(request, _("Choose a planning group."))
+                else:
+                    services.move_attendee(
+                        registration, group, by=request.user, lock=request.POST.get("lock") != "0"
+                    )
+                    messages.success(
+                        request,
+                        _("%(name)s is now in %(group)s.")
+                        % {"name": registration, "group": group.display_name},
+                    )
+        elif action == "publish":
+            outcome = services.publish_assignment(summit, by=request.user)
+            messages.success(
+                request,
+                _("Published: %(count)d attendees can now see their group.")
+                % {"count": outcome["published"]},
+            )
+        else:
+            messages.error(request, _("Unknown action."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("planner-groups", slug=summit.slug)
+
+
+def _is_uuid(value):
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _roster_group(request, slug, group_slug):
+    summit = get_object_or_404(Summit, slug=slug)
+    group = get_object_or_404(PlanningGroup, summit=summit, slug=group_slug)
+    planner = has_role(request.user, summit, PLANNER)
+    if not planner and not (
+        has_role(request.user, summit, FACILITATOR)
+        and group.pk in facilitated_group_ids(request.user, summit)
+    ):
+        raise PermissionDenied
+    # Planners may look at the draft before publishing; facilitators see the published group only.
+    draft = planner and request.GET.get("draft") == "1"
+    return group, draft
+
+
+@login_required
+def roster_csv(request, slug, group_slug):
+    group, draft = _roster_group(request, slug, group_slug)
+    response = HttpResponse(services.roster_csv(group, draft=draft), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="roster-{group.slug}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def roster_pdf(request, slug, group_slug):
+    group, draft = _roster_group(request, slug, group_slug)
+    response = HttpResponse(services.roster_pdf(group, draft=draft), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="roster-{group.slug}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
