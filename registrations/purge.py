@@ -2,10 +2,20 @@
 (sector, language, status, ticket type, planning group, timestamps); everything that names,
 reaches or describes a person is emptied, and their badge codes and private links stop working."""
 
+from collections import Counter
+
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 
-from registrations.models import IdempotencyRecord, Registration
+from registrations.models import (
+    BadgeSheetJob,
+    CheckIn,
+    DoorLink,
+    IdempotencyRecord,
+    Registration,
+    ScanLog,
+)
 
 PERSONAL_TEXT_FIELDS = [
     "first_name",
@@ -21,6 +31,57 @@ PERSONAL_TEXT_FIELDS = [
     "dietary_needs",
     "childcare_needs",
 ]
+
+
+def attendance_figures(summit):
+    """The aggregate figures the report needs once names are gone: registered and attended,
+    by sector, planning group and language. Counts only."""
+    rows = list(
+        Registration.objects.filter(summit=summit)
+        .exclude(status=Registration.Status.CANCELLED)
+        .values_list("status", "sector", "language", "group__slug", "check_in__id")
+    )
+    confirmed = [row for row in rows if row[0] == Registration.Status.CONFIRMED]
+    attended = [row for row in confirmed if row[4] is not None]
+
+    def by(index, subset):
+        return dict(sorted(Counter(row[index] or "" for row in subset).items()))
+
+    return {
+        "registered": len(confirmed),
+        "attended": len(attended),
+        "waitlisted": sum(1 for row in rows if row[0] == Registration.Status.WAITLISTED),
+        "registered_by_sector": by(1, confirmed),
+        "attended_by_sector": by(1, attended),
+        "registered_by_language": by(2, confirmed),
+        "attended_by_group": by(3, attended),
+        "organizations": Registration.objects.filter(summit=summit, status=Registration.Status.CONFIRMED)
+        .exclude(organization="")
+        .values("organization")
+        .distinct()
+        .count(),
+    }
+
+
+def purge_door_data(summit):
+    """Delete check-in rows and unlink the door log from people; revoke every door link."""
+    from registrations.doorlinks import revoke_door_link
+
+    checkins = CheckIn.objects.filter(summit=summit).delete()[0]
+    ScanLog.objects.filter(summit=summit).update(registration=None)
+    for link in DoorLink.objects.filter(summit=summit).select_related("user"):
+        revoke_door_link(link)
+    return checkins
+
+
+def purge_generated_files(summit):
+    """Delete stored badge sheets (they carry names)."""
+    removed = 0
+    for job in BadgeSheetJob.objects.filter(summit=summit).exclude(file_name=""):
+        default_storage.delete(job.file_name)
+        removed += 1
+    BadgeSheetJob.objects.filter(summit=summit).update(file_name="", registration=None)
+    return removed
 
 
 @transaction.atomic

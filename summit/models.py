@@ -82,6 +82,9 @@ class Summit(models.Model):
     refund_deadline = models.DateTimeField(_("refund deadline"), null=True, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     purged_at = models.DateTimeField(_("personal data purged at"), null=True, blank=True, editable=False)
+    # Counts kept when personal data is purged (registered and attended by sector, group,
+    # language), so the report can still describe who took part.
+    aggregate_figures = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+
+from registrations import checkout, idempotency, services
+from registrations.badge_sheets import purge_old_badge_sheets
+from workshops.purge import purge_due_summits
+
+
+class Command(BaseCommand):
+    help = (
+        "Periodic work, safe to run every minute: expire unpaid payment holds at Stripe, expire waitlist "
+        "offers, retry refunds, delete old badge sheets and idempotency keys, and purge summits past "
+        "their retention date."
+    )
+
+    def handle(self, *args, **options):
+        holds = checkout.expire_holds()
+        offers = services.expire_offers()
+        refunds = checkout.retry_refunds()
+        sheets = purge_old_badge_sheets()
+        keys = idempotency.purge_expired()
+        purged = purge_due_summits()
+        self.stdout.write(
+            f"holds: released {holds.released}, confirmed {holds.confirmed}, refunded {holds.refunded}, "
+            f"still open {holds.still_open}, errors {holds.errors}; offers expired: {offers}; refunds retried: {refunds}; old badge sheets deleted: "
+            f"{sheets}; idempotency keys purged: {keys}; summits purged: {', '.join(purged) or 'none'}"
+        )
