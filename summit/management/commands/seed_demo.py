@@ -165,7 +165,7 @@ class Command(BaseCommand):
                 email=email,
                 organization=organization,
                 sector=sector,
-                language="es" if spanish else "en",
+                language="es" if spanish and rng.random() < 0.75 else "en",
                 share_with_group=rng.random() < 0.8,
                 photo_consent=rng.random() < 0.6,
                 dietary_needs="Vegetarian" if rng.random() < 0.1 else "",
@@ -173,9 +173,11 @@ class Command(BaseCommand):
                 waitlisted_at=now if status == Registration.Status.WAITLISTED else None,
             )
             new.append(set_badge_code(registration))
-            eligible = [g for g in groups if not (g.language == "es" and not spanish)]
-            if spanish and rng.random() < 0.6:
-                eligible = [g for g in groups if g.language in ("es", "bilingual")] + eligible
+            if registration.language == "es":
+                # Taking part in Spanish: the Spanish and the interpreted groups are the ones to rank.
+                eligible = [g for g in groups if g.language in ("es", "bilingual")]
+            else:
+                eligible = [g for g in groups if g.language != "es"]
             ranked = []
             for _ in range(rng.choice([3, 3, 3, 2, 1, 0])):
                 pick = rng.choices(eligible, [weights[groups.index(g)] for g in eligible])[0]
