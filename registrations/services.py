@@ -126,9 +126,6 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
                 if existing is not None:
                     transaction.on_commit(lambda: _send(existing, "already_registered"))
                     return existing, False
-            summit = _lock_summit(summit)
-            # Taken under the lock, so waitlist order is the order in which seats were decided.
-            now = now or timezone.now()
             registration = Registration(summit=summit, ticket_type=ticket_type, registered_by=registered_by)
             for field in PROFILE_FIELDS:
                 if field in data:
@@ -138,6 +135,15 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
             registration.promo_code = promo
             if promo is not None:
                 redeem_promo_code(promo)  # counted atomically; rolled back with the registration
+            # Written first as waitlisted (which holds no seat), so that the summit lock below is
+            # held only for the seat decision and the commit, not for every insert.
+            registration.status = Status.WAITLISTED
+            set_badge_code(registration)
+            registration.save()
+            _save_preferences(registration, data.get("group_preferences") or [], new=True)
+            summit = _lock_summit(summit)
+            # Taken under the lock, so waitlist order is the order in which seats were decided.
+            now = now or timezone.now()
             if _has_seat(summit, ticket_type, now):
                 if price == 0:
                     registration.status = Status.CONFIRMED
@@ -146,11 +152,8 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
                     registration.status = Status.PENDING_PAYMENT
                     registration.hold_expires_at = now + datetime.timedelta(minutes=summit.hold_minutes)
             else:
-                registration.status = Status.WAITLISTED
                 registration.waitlisted_at = now
-            set_badge_code(registration)
-            registration.save()
-            _save_preferences(registration, data.get("group_preferences") or [])
+            registration.save(update_fields=["status", "confirmed_at", "hold_expires_at", "waitlisted_at"])
     except IntegrityError:
         # Two requests with the same email raced past the lookup; the database kept one.
         existing = _live_registration_for_email(summit, email) if email else None
@@ -193,8 +196,9 @@ def _live_registration_for_email(summit, email):
     )
 
 
-def _save_preferences(registration, groups):
-    registration.preferences.all().delete()
+def _save_preferences(registration, groups, *, new=False):
+    if not new:
+        registration.preferences.all().delete()
     GroupPreference.objects.bulk_create(
         [
             GroupPreference(registration=registration, group=group, rank=rank)
