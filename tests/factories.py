@@ -99,3 +99,38 @@ class StaffRoleFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     summit = factory.SubFactory(SummitFactory)
     role = StaffRole.Role.PLANNER
+
+
+def current_pillar(slug="rewarding-work"):
+    from workshops.models import FrameworkVersion, Pillar
+
+    return Pillar.objects.get(version=FrameworkVersion.current(), slug=slug)
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    """Goes through the service so references are numbered as in real use."""
+
+    class Meta:
+        model = "workshops.Recommendation"
+
+    group = factory.SubFactory(PlanningGroupFactory)
+    title = factory.Sequence(lambda n: f"Recommendation {n}")
+    barrier = "Families cannot find housing they can afford."
+    action = "Fund a county-wide rental assistance pool."
+    state = "submitted"
+
+    @classmethod
+    def _create(cls, model_class, group, **kwargs):
+        from workshops.recommendations import create_recommendation
+
+        kwargs.setdefault("pillar", current_pillar(group.pillar or "rewarding-work"))
+        return create_recommendation(group=group, data=kwargs)
+
+
+class VotingRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workshops.VotingRound"
+
+    summit = factory.SubFactory(SummitFactory)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(minutes=5))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=1))
