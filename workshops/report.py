@@ -254,7 +254,9 @@ def rank_recommendations(data):
             continue
         cast = by_rec.get(rec["id"], [])
         vote_dots = sum(d for d, _v, _s in cast)
-        if not cast and not rec["paper_dots"] and rec["state"] not in PRIORITISED_STATES:
+        # Prioritised: shortlisted or adopted, or voted on in a counted round. Poster dots alone
+        # do not put a recommendation on the list; they add to the dots of those on it.
+        if not cast and rec["state"] not in PRIORITISED_STATES:
             continue
         supporters = {v for _d, v, _s in cast}
         supporter_sectors = {v: s for _d, v, s in cast}
