@@ -1,6 +1,8 @@
 """API input and output shapes for recommendations, votes and reports (kept apart)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from summit.models import PlanningGroup, Sector
@@ -17,6 +19,7 @@ from workshops.models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class FrameworkSlugField(serializers.SlugRelatedField):
     """A slug of the current framework version (pillar, lever, predictor, dimension)."""
 

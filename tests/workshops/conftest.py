@@ -13,7 +13,19 @@ from tests.factories import (
 )
 from workshops import recommendations as rec_services
 from workshops import voting
-from workshops.models import VotingRound
+from workshops.framework import load_framework, read_framework_file
+from workshops.models import FrameworkVersion, VotingRound
+
+
+@pytest.fixture(autouse=True)
+def _framework_loaded(request):
+    """The framework comes from a data migration, but a transactional test (ours or another
+    app's) flushes every table; load it again when it is gone."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if not FrameworkVersion.objects.exists():
+        load_framework(read_framework_file())
 
 
 def pdf_text(pdf_bytes):
