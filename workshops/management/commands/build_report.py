@@ -1,3 +1,5 @@
+import logging
+
 from django.core.management.base import BaseCommand, CommandError
 
 from summit.models import Summit
@@ -35,6 +37,7 @@ class Command(BaseCommand):
         summit = Summit.objects.filter(slug=slug).first()
         if summit is None:
             raise CommandError(f"No summit with slug {slug!r}.")
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # our bar says it more briefly
         bar = ProgressBar(self.stderr)
         bar(0, "snapshot")
         snapshot = freeze_snapshot(summit, language=language, preliminary=preliminary)
