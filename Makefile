@@ -22,6 +22,7 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py seed_demo --summit demo
+	$(DEMO_ENV) $(PY) manage.py seed_demo_workshops --summit demo
 	$(DEMO_ENV) $(PY) manage.py demo_logins --summit demo
 	@echo "Summit demo: http://127.0.0.1:$(PORT)/summits/demo/  (API docs: http://127.0.0.1:$(PORT)/api/docs/)"
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)

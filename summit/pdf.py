@@ -121,3 +121,18 @@ def write_atomically(path, data):
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return path
+
+
+def render_pdf_counted(html, *, stylesheets=(), on_laid_out=None):
+    """Like render_pdf, but lays out first and returns (pdf bytes, page count); calls
+    `on_laid_out(pages)` between layout and writing (for progress bars)."""
+    from weasyprint import CSS, HTML
+
+    fetcher = _fetcher()
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher)
+    css = [CSS(string=sheet, url_fetcher=fetcher, base_url=static_base_url()) for sheet in stylesheets]
+    rendered = document.render(stylesheets=css)
+    pages = len(rendered.pages)
+    if on_laid_out is not None:
+        on_laid_out(pages)
+    return rendered.write_pdf(), pages

@@ -1,6 +1,5 @@
 """Root URLs: the project wiring that mounts every app's pages and API."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -26,10 +25,8 @@ urlpatterns = [
     path("", include(workshops_urls.urlpatterns)),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served as such: badge sheets, rosters and reports hold personal data and
+# are downloaded only through views that check the planner's permission.
 
 handler400 = "summit.views.handler400"
 handler403 = "summit.views.handler403"

@@ -73,6 +73,16 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save(update_fields=["badge_code_hash"])
 
+    @factory.post_generation
+    def checked_in(obj, create, extracted, **kwargs):
+        """RegistrationFactory(checked_in=True): admitted at the door."""
+        if create and extracted:
+            from registrations.models import CheckIn
+
+            CheckIn.objects.create(
+                registration=obj, summit=obj.summit, checked_in_at=timezone.now(), device="test"
+            )
+
 
 class GroupPreferenceFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -107,3 +117,38 @@ def confirmed_attendees(summit, names, **fields):
         RegistrationFactory(summit=summit, first_name=first, last_name=last, **fields)
         for first, last in names
     ]
+
+
+def current_pillar(slug="rewarding-work"):
+    from workshops.models import FrameworkVersion, Pillar
+
+    return Pillar.objects.get(version=FrameworkVersion.current(), slug=slug)
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    """Goes through the service so references are numbered as in real use."""
+
+    class Meta:
+        model = "workshops.Recommendation"
+
+    group = factory.SubFactory(PlanningGroupFactory)
+    title = factory.Sequence(lambda n: f"Recommendation {n}")
+    barrier = "Families cannot find housing they can afford."
+    action = "Fund a county-wide rental assistance pool."
+    state = "submitted"
+
+    @classmethod
+    def _create(cls, model_class, group, **kwargs):
+        from workshops.recommendations import create_recommendation
+
+        kwargs.setdefault("pillar", current_pillar(group.pillar or "rewarding-work"))
+        return create_recommendation(group=group, data=kwargs)
+
+
+class VotingRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workshops.VotingRound"
+
+    summit = factory.SubFactory(SummitFactory)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(minutes=5))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=1))

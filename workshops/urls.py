@@ -1,6 +1,9 @@
 from django.urls import path
 
-from workshops import api, views
+from workshops import api, recommendation_api, recommendation_views, views
+
+# Included without a namespace (summit/urls.py), so page names carry a prefix.
+S = "summits/<slug:slug>/"
 
 api_urlpatterns = [
     path("summits/<slug:slug>/assignment/runs/", api.AssignmentRunsAPI.as_view(), name="api-assignment-runs"),
@@ -16,10 +19,72 @@ api_urlpatterns = [
         api.AssignmentDetailAPI.as_view(),
         name="api-assignment",
     ),
+    path(
+        S + "recommendations/", recommendation_api.RecommendationListAPI.as_view(), name="api-recommendations"
+    ),
+    path(
+        S + "recommendations/<int:pk>/",
+        recommendation_api.RecommendationDetailAPI.as_view(),
+        name="api-recommendation",
+    ),
+    path(
+        S + "recommendations/<int:pk>/quotes/",
+        recommendation_api.QuoteAPI.as_view(),
+        name="api-recommendation-quotes",
+    ),
+    path(
+        S + "recommendations/<int:pk>/tally/",
+        recommendation_api.TallyAPI.as_view(),
+        name="api-recommendation-tally",
+    ),
+    path(
+        S + "recommendations/<int:pk>/merge/",
+        recommendation_api.MergeAPI.as_view(),
+        name="api-recommendation-merge",
+    ),
+    path(
+        S + "recommendations/<int:pk>/shortlist/",
+        recommendation_api.ShortlistAPI.as_view(),
+        name="api-recommendation-shortlist",
+    ),
+    path(S + "rounds/", recommendation_api.RoundListAPI.as_view(), name="api-rounds"),
+    path(S + "rounds/<int:pk>/close/", recommendation_api.RoundCloseAPI.as_view(), name="api-round-close"),
+    path(
+        S + "rounds/<int:pk>/results/", recommendation_api.RoundResultsAPI.as_view(), name="api-round-results"
+    ),
+    path(S + "rounds/<int:pk>/votes/", recommendation_api.KioskVoteAPI.as_view(), name="api-round-votes"),
+    path(
+        S + "rounds/<int:pk>/paper-ballots/",
+        recommendation_api.PaperBallotAPI.as_view(),
+        name="api-round-paper-ballots",
+    ),
+    path(S + "exports/<str:what>.<str:fmt>", recommendation_api.ExportAPI.as_view(), name="api-export"),
+    path(S + "reports/", recommendation_api.ReportListAPI.as_view(), name="api-reports"),
+    path(S + "reports/<int:pk>/", recommendation_api.ReportDetailAPI.as_view(), name="api-report"),
+    path(
+        S + "reports/<int:pk>/download/",
+        recommendation_api.ReportDownloadAPI.as_view(),
+        name="api-report-download",
+    ),
 ]
 
 urlpatterns = [
     path("summits/<slug:slug>/planner/groups/", views.planner_groups, name="planner-groups"),
     path("summits/<slug:slug>/groups/<slug:group_slug>/roster.csv", views.roster_csv, name="roster-csv"),
     path("summits/<slug:slug>/groups/<slug:group_slug>/roster.pdf", views.roster_pdf, name="roster-pdf"),
+    path(
+        S + "groups/<slug:group_slug>/facilitate/",
+        recommendation_views.facilitate,
+        name="workshops-facilitate",
+    ),
+    path(S + "recommendations/review/", recommendation_views.review, name="workshops-review"),
+    path(S + "vote/kiosk/", recommendation_views.kiosk, name="workshops-kiosk"),
+    path(S + "vote/paper/", recommendation_views.paper_ballots, name="workshops-paper-ballots"),
+    path(S + "reports/", recommendation_views.reports, name="workshops-reports"),
+    path(
+        S + "reports/<int:pk>/download/",
+        recommendation_views.report_download,
+        name="workshops-report-download",
+    ),
+    path("r/<str:token>/vote/", recommendation_views.vote, name="workshops-vote"),
 ]

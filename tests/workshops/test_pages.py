@@ -1,0 +1,209 @@
+import pytest
+from django.test import Client
+
+from registrations.badges import badge_code
+from registrations.links import manage_path
+from summit.models import StaffRole
+from tests.factories import (
+    RecommendationFactory,
+    RegistrationFactory,
+    StaffRoleFactory,
+    UserFactory,
+    VotingRoundFactory,
+)
+from workshops.models import Ballot, Recommendation, ResidentQuote
+
+
+def logged_in(summit, role, group=None):
+    user = UserFactory()
+    StaffRoleFactory(user=user, summit=summit, role=role, group=group)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def facilitator(summit, housing):
+    return logged_in(summit, StaffRole.Role.FACILITATOR, housing)
+
+
+def test_roster_shows_names_only_of_people_who_agreed(summit, housing, facilitator):
+    RegistrationFactory(
+        checked_in=True,
+        summit=summit,
+        group=housing,
+        first_name="Rosa",
+        last_name="Diaz",
+        organization="Casa",
+        share_with_group=True,
+    )
+    RegistrationFactory(
+        checked_in=True,
+        summit=summit,
+        group=housing,
+        first_name="Hidden",
+        last_name="Person",
+        organization="Secret Org",
+        share_with_group=False,
+    )
+
+    page = facilitator.get("/summits/sb25/groups/housing/facilitate/").content.decode()
+
+    assert "Rosa Diaz · Casa" in page
+    assert "Hidden" not in page
+    assert "Secret Org" not in page
+    assert "And 1 person who did not share their name." in page
+
+
+def test_facilitator_cannot_open_another_groups_page(summit, jobs, facilitator):
+    assert facilitator.get("/summits/sb25/groups/good-jobs/facilitate/").status_code == 403
+
+
+def test_facilitator_page_saves_a_recommendation_without_javascript(summit, housing, facilitator):
+    response = facilitator.post(
+        "/summits/sb25/groups/housing/facilitate/",
+        {
+            "action": "save",
+            "title": "Tenant hotline",
+            "barrier": "Nobody knows their rights.",
+            "action_text": "Fund a bilingual hotline.",
+            "pillar": "inclusive-neighborhoods",
+            "predictors": ["housing-stability"],
+            "state": "submitted",
+        },
+    )
+
+    assert response.status_code == 302
+    rec = Recommendation.objects.get()
+    assert (rec.reference, rec.action, rec.state) == ("SB25-HOU-01", "Fund a bilingual hotline.", "submitted")
+
+
+def test_autosave_answers_json_and_keeps_incomplete_drafts_out(summit, housing, facilitator):
+    incomplete = facilitator.post(
+        "/summits/sb25/groups/housing/facilitate/",
+        {"action": "save", "title": "Half typed", "pillar": "inclusive-neighborhoods"},
+        headers={"X-Requested-With": "fetch"},
+    )
+    complete = facilitator.post(
+        "/summits/sb25/groups/housing/facilitate/",
+        {
+            "action": "save",
+            "title": "Whole",
+            "barrier": "b",
+            "action_text": "a",
+            "pillar": "inclusive-neighborhoods",
+        },
+        headers={"X-Requested-With": "fetch"},
+    )
+
+    assert incomplete.status_code == 400
+    assert incomplete.json()["ok"] is False
+    assert complete.json()["reference"] == "SB25-HOU-01"
+
+
+def test_facilitator_page_records_quotes_and_paper_dots(summit, housing, facilitator):
+    rec = RecommendationFactory(group=housing)
+
+    facilitator.post(
+        "/summits/sb25/groups/housing/facilitate/",
+        {
+            "action": "quote",
+            "text": "We need buses.",
+            "speaker_sector": "resident",
+            "consent_to_quote": "on",
+            "recommendation": rec.pk,
+        },
+    )
+    facilitator.post(
+        "/summits/sb25/groups/housing/facilitate/", {"action": "tally", "recommendation": rec.pk, "dots": "9"}
+    )
+
+    quote = ResidentQuote.objects.get()
+    assert (quote.text, quote.consent_to_quote, quote.is_resident) == ("We need buses.", True, False)
+    rec.refresh_from_db()
+    assert rec.paper_tally.dots == 9
+
+
+def test_facilitator_page_has_no_inline_script(summit, housing, facilitator):
+    page = facilitator.get("/summits/sb25/groups/housing/facilitate/").content.decode()
+
+    assert '<script src="/static/workshops/autosave.js" defer></script>' in page
+    assert "<script>" not in page
+
+
+def test_attendee_votes_from_their_private_link(summit, housing):
+    person = RegistrationFactory(checked_in=True, summit=summit, group=housing)
+    rec = RecommendationFactory(group=housing, state="shortlisted", title="Rent relief fund")
+    voting_round = VotingRoundFactory(summit=summit)
+    url = manage_path(person).rstrip("/") + "/vote/"
+
+    page = Client().get(url)
+    Client().post(url, {"round": voting_round.pk, "recommendation": rec.pk, "dots": 2})
+    refused = Client().post(url, {"round": voting_round.pk, "recommendation": rec.pk, "dots": 3})
+
+    assert "Rent relief fund" in page.content.decode()
+    assert Ballot.objects.get(registration=person).dots_used == 2
+    assert refused.status_code == 409
+
+
+def test_manage_page_links_to_voting(summit):
+    person = RegistrationFactory(checked_in=True, summit=summit)
+
+    path = manage_path(person)  # signed with a timestamp: take it once
+
+    page = Client().get(path).content.decode()
+
+    assert path + "vote/" in page
+
+
+def test_a_tampered_vote_link_is_not_found(summit):
+    assert Client().get("/r/not-a-token/vote/").status_code == 404
+
+
+def test_kiosk_votes_with_a_scanned_badge_code(summit, housing):
+    person = RegistrationFactory(checked_in=True, summit=summit, group=housing)
+    rec = RecommendationFactory(group=housing, state="shortlisted")
+    voting_round = VotingRoundFactory(summit=summit)
+    kiosk = logged_in(summit, StaffRole.Role.VOLUNTEER)
+
+    scanned = kiosk.post("/summits/sb25/vote/kiosk/", {"code": badge_code(person).lower()})
+    kiosk.post(
+        "/summits/sb25/vote/kiosk/",
+        {
+            "code": badge_code(person),
+            "action": "vote",
+            "round": voting_round.pk,
+            "recommendation": rec.pk,
+            "dots": 1,
+        },
+    )
+    forged = kiosk.post("/summits/sb25/vote/kiosk/", {"code": "S1-AAAAAAAAAAAAAAAAAAAAAAAAAA"})
+
+    assert person.short_name in scanned.content.decode()
+    assert Ballot.objects.get(registration=person).dots_used == 1
+    assert forged.status_code == 404
+
+
+def test_planner_pages_are_for_planners(summit, housing, facilitator):
+    planner = logged_in(summit, StaffRole.Role.PLANNER)
+    RecommendationFactory(group=housing, title="Rent relief fund")
+
+    assert "Rent relief fund" in planner.get("/summits/sb25/recommendations/review/").content.decode()
+    assert planner.get("/summits/sb25/reports/").status_code == 200
+    assert facilitator.get("/summits/sb25/recommendations/review/").status_code == 403
+    assert facilitator.get("/summits/sb25/reports/").status_code == 403
+
+
+def test_planner_page_builds_and_downloads_a_report(summit, housing):
+    planner = logged_in(summit, StaffRole.Role.PLANNER)
+    RecommendationFactory(group=housing)
+
+    planner.post("/summits/sb25/reports/", {"language": "en", "preliminary": "on"})
+    page = planner.get("/summits/sb25/reports/").content.decode()
+
+    from workshops.models import ReportSnapshot
+
+    snapshot = ReportSnapshot.objects.get()
+    assert f"/summits/sb25/reports/{snapshot.pk}/download/" in page
+    download = planner.get(f"/summits/sb25/reports/{snapshot.pk}/download/")
+    assert download["Content-Type"] == "application/pdf"

@@ -1,0 +1,454 @@
+"""Server-rendered pages: facilitator, planner review, voting (attendee link and kiosk), paper
+ballots and reports. Every page works without JavaScript; the facilitator page's script only
+adds autosave and keeps typed text in the browser while the connection is down."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from registrations.badges import find_registration
+from registrations.links import registration_from_token
+from registrations.models import Registration
+from summit.errors import DomainError
+from summit.models import PlanningGroup, Sector, Summit
+from summit.permissions import FACILITATOR, PLANNER, VOLUNTEER, facilitated_group_ids, has_role
+from workshops import recommendations, report, voting
+from workshops.models import (
+    Dimension,
+    FrameworkVersion,
+    Lever,
+    Pillar,
+    Recommendation,
+    ReportSnapshot,
+    VotingRound,
+)
+from workshops.recommendation_api import report_file_response
+from workshops.recommendation_serializers import RecommendationInputSerializer, RecommendationUpdateSerializer
+
+MULTI_FIELDS = ("predictors", "dimensions")
+
+
+def _form_data(post):
+    data = {key: post.get(key) for key in post if key not in MULTI_FIELDS and key != "csrfmiddlewaretoken"}
+    for key in MULTI_FIELDS:
+        data[key] = post.getlist(key)
+    if data.get("lever") == "":
+        data["lever"] = None
+    return data
+
+
+def _wants_json(request):
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _framework_choices():
+    version = FrameworkVersion.current()
+    pillars = list(Pillar.objects.filter(version=version).prefetch_related("predictors"))
+    return {
+        "pillars": pillars,
+        "dimensions": list(Dimension.objects.filter(version=version)),
+        "levers": list(Lever.objects.filter(version=version)),
+        "horizons": Recommendation.Horizon.choices,
+        "sectors": Sector.choices,
+    }
+
+
+def _summit_staff(request, slug, *roles):
+    summit = get_object_or_404(Summit, slug=slug)
+    if not has_role(request.user, summit, *roles):
+        raise PermissionDenied
+    return summit
+
+
+# --- Facilitator page ---
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def facilitate(request, slug, group_slug):
+    summit = get_object_or_404(Summit, slug=slug)
+    group = get_object_or_404(PlanningGroup.objects.select_related("summit"), summit=summit, slug=group_slug)
+    if not recommendations.may_work_on_group(request.user, group):
+        raise PermissionDenied
+    errors, message, status, edited = {}, None, 200, None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "save":
+                edited, errors = _save_recommendation(request, group)
+                message = None if errors else _("Saved.")
+            elif action == "quote":
+                _save_quote(request, group)
+                message = _("Quote added.")
+            elif action == "tally":
+                _save_tally(request, group)
+                message = _("Paper dots saved.")
+            else:
+                errors = {"action": [_("Unknown action.")]}
+        except DomainError as exc:
+            errors = {exc.field or "__all__": [str(exc.message)]}
+            status = exc.status_code
+        if errors and status == 200:
+            status = 400
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "ok": not errors,
+                    "id": edited.pk if edited else None,
+                    "reference": edited.reference if edited else None,
+                    "errors": errors,
+                },
+                status=status,
+            )
+        if not errors:
+            return redirect(f"{request.path}?saved=1")
+    recs = list(
+        Recommendation.objects.filter(group=group)
+        .select_related("pillar", "lever", "paper_tally")
+        .prefetch_related("predictors", "dimensions", "quotes")
+    )
+    roster = Registration.objects.filter(group=group, status=Registration.Status.CONFIRMED)
+    shared = list(
+        roster.filter(share_with_group=True)
+        .order_by("first_name", "last_name")
+        .values("first_name", "last_name", "organization")
+    )
+    context = {
+        "summit": summit,
+        "group": group,
+        "recommendations": recs,
+        "roster": shared,
+        "not_shared": roster.count() - len(shared),
+        "errors": errors,
+        "posted": request.POST if errors else None,
+        "message": message or (_("Saved.") if request.GET.get("saved") else None),
+        "is_planner": has_role(request.user, summit, PLANNER),
+        **_framework_choices(),
+    }
+    return render(request, "workshops/facilitate.html", context, status=status)
+
+
+def _save_recommendation(request, group):
+    rec_id = request.POST.get("recommendation_id")
+    data = _form_data(request.POST)
+    data.pop("action", None)  # the form's own action field; the proposed action travels as action_text
+    data.pop("recommendation_id", None)
+    if "action_text" in data:
+        data["action"] = data.pop("action_text")
+    if rec_id:
+        rec = get_object_or_404(Recommendation, group=group, pk=rec_id)
+        serializer = RecommendationUpdateSerializer(data=data, context={"summit": group.summit}, partial=True)
+        if not serializer.is_valid():
+            return rec, serializer.errors
+        return recommendations.update_recommendation(rec, data=serializer.validated_data, by=request.user), {}
+    data["group"] = group.slug
+    serializer = RecommendationInputSerializer(data=data, context={"summit": group.summit})
+    if not serializer.is_valid():
+        return None, serializer.errors
+    validated = dict(serializer.validated_data)
+    validated.pop("group")
+    return recommendations.create_recommendation(group=group, data=validated, by=request.user), {}
+
+
+def _save_quote(request, group):
+    text = (request.POST.get("text") or "").strip()
+    sector = request.POST.get("speaker_sector")
+    if not text or sector not in Sector.values:
+        raise DomainError(
+            "invalid", _("Write the quote and choose the speaker's sector."), field="text", status_code=400
+        )
+    rec_id = request.POST.get("recommendation") or None
+    rec = get_object_or_404(Recommendation, group=group, pk=rec_id) if rec_id else None
+    recommendations.add_quote(
+        group=group,
+        recommendation=rec,
+        text=text[:2000],
+        speaker_sector=sector,
+        is_resident=request.POST.get("is_resident") == "on",
+        consent_to_quote=request.POST.get("consent_to_quote") == "on",
+    )
+
+
+def _save_tally(request, group):
+    rec = get_object_or_404(Recommendation, group=group, pk=request.POST.get("recommendation"))
+    try:
+        dots = int(request.POST.get("dots", ""))
+    except ValueError:
+        raise DomainError(
+            "invalid", _("Enter a whole number of dots."), field="dots", status_code=400
+        ) from None
+    recommendations.set_paper_tally(rec, dots=dots, by=request.user)
+
+
+# --- Planner review ---
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, slug):
+    summit = _summit_staff(request, slug, PLANNER)
+    error, status = None, 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "state":
+                rec = get_object_or_404(Recommendation, summit=summit, pk=request.POST.get("recommendation"))
+                state = request.POST.get("state")
+                if state not in Recommendation.State.values:
+                    raise DomainError("invalid", _("Unknown state."), field="state", status_code=400)
+                recommendations.set_state(rec, state=state, by=request.user)
+            elif action == "merge":
+                keep = get_object_or_404(Recommendation, summit=summit, pk=request.POST.get("keep"))
+                ids = [int(i) for i in request.POST.getlist("duplicates") if i.isdigit()]
+                duplicates = list(Recommendation.objects.filter(summit=summit, pk__in=ids))
+                recommendations.merge_recommendations(keep=keep, duplicates=duplicates, by=request.user)
+            elif action == "open_round":
+                _open_round(request, summit)
+            elif action == "close_round":
+                voting.close_round(
+                    get_object_or_404(VotingRound, summit=summit, pk=request.POST.get("round"))
+                )
+            else:
+                raise DomainError("invalid", _("Unknown action."), status_code=400)
+            return redirect(request.path)
+        except DomainError as exc:
+            error, status = str(exc.message), exc.status_code
+    recs = list(
+        Recommendation.objects.filter(summit=summit)
+        .select_related("group", "pillar", "merged_into", "paper_tally")
+        .order_by("group__position", "group__name", "number")
+    )
+    rounds = []
+    for voting_round in VotingRound.objects.filter(summit=summit).select_related("group"):
+        results = voting.round_results(voting_round) if voting_round.is_closed() else None
+        rounds.append({"round": voting_round, "results": results})
+    context = {
+        "summit": summit,
+        "recommendations": recs,
+        "states": Recommendation.State.choices,
+        "groups": PlanningGroup.objects.filter(summit=summit),
+        "rounds": rounds,
+        "error": error,
+    }
+    return render(request, "workshops/review.html", context, status=status)
+
+
+def _open_round(request, summit):
+    from django.utils.dateparse import parse_datetime
+    from django.utils.timezone import make_aware
+
+    closes = parse_datetime(request.POST.get("closes_at") or "")
+    if closes is None:
+        raise DomainError("invalid", _("Give the time the round closes."), field="closes_at", status_code=400)
+    if closes.tzinfo is None:
+        closes = make_aware(closes, summit.tz)
+    group_slug = request.POST.get("group") or ""
+    group = get_object_or_404(PlanningGroup, summit=summit, slug=group_slug) if group_slug else None
+    try:
+        dots = int(request.POST.get("dots_per_person") or 5)
+        per_item = int(request.POST.get("max_per_item") or 2)
+    except ValueError:
+        raise DomainError(
+            "invalid", _("Enter whole numbers."), field="dots_per_person", status_code=400
+        ) from None
+    voting.open_round(
+        summit,
+        group=group,
+        closes_at=closes,
+        dots_per_person=dots,
+        max_per_item=per_item,
+        title=request.POST.get("title", "")[:200],
+        by=request.user,
+    )
+
+
+# --- Voting: the attendee's own link, the kiosk, paper ballots ---
+
+
+def _ballot_context(registration, rounds):
+    ballots = []
+    for voting_round in rounds:
+        mine, left, source = voting.my_dots(voting_round, registration)
+        items = [
+            {"rec": rec, "dots": mine.get(rec.pk, 0)}
+            for rec in voting.eligible_recommendations(voting_round)
+            .select_related("group")
+            .order_by("reference")
+        ]
+        ballots.append({"round": voting_round, "items": items, "left": left, "paper": source == "paper"})
+    return ballots
+
+
+def _apply_vote(request, registration):
+    voting_round = get_object_or_404(VotingRound, summit=registration.summit, pk=request.POST.get("round"))
+    rec = get_object_or_404(Recommendation, summit=registration.summit, pk=request.POST.get("recommendation"))
+    try:
+        dots = int(request.POST.get("dots", ""))
+    except ValueError:
+        raise DomainError(
+            "invalid", _("Enter a whole number of dots."), field="dots", status_code=400
+        ) from None
+    voting.set_dots(voting_round, registration=registration, recommendation=rec, dots=dots)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def vote(request, token):
+    registration = registration_from_token(token)
+    if registration is None:
+        raise Http404
+    translation.activate(registration.language)
+    request.LANGUAGE_CODE = registration.language
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            _apply_vote(request, registration)
+            return redirect(request.path)
+        except DomainError as exc:
+            error, status = str(exc.message), exc.status_code
+    rounds = list(voting.rounds_for(registration))
+    may_vote = bool(rounds)
+    if rounds:
+        try:
+            voting.check_voter(rounds[0], registration)
+        except DomainError as exc:
+            may_vote, error = False, error or str(exc.message)
+    context = {
+        "summit": registration.summit,
+        "registration": registration,
+        "ballots": _ballot_context(registration, rounds) if may_vote else [],
+        "error": error,
+        "manage_url": reverse("registrations:manage", kwargs={"token": token}),
+    }
+    return render(request, "workshops/vote.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def kiosk(request, slug):
+    """A shared screen: scan or type a badge code, vote, finish. The code travels in a hidden
+    field between the steps; nothing stays on the device after "Done"."""
+    summit = _summit_staff(request, slug, PLANNER, VOLUNTEER, FACILITATOR)
+    code = (request.POST.get("code") or "").strip()
+    error, status, registration = None, 200, None
+    if request.method == "POST" and code:
+        registration = find_registration(summit, code)
+        if registration is None:
+            error, status = _("We do not recognise this badge."), 404
+        elif request.POST.get("action") == "vote":
+            try:
+                _apply_vote(request, registration)
+            except DomainError as exc:
+                error, status = str(exc.message), exc.status_code
+    ballots = []
+    if registration is not None:
+        rounds = list(voting.rounds_for(registration))
+        try:
+            for voting_round in rounds:
+                voting.check_voter(voting_round, registration)
+            ballots = _ballot_context(registration, rounds)
+            if not rounds:
+                error = error or _("No voting round is open for this person now.")
+        except DomainError as exc:
+            error, status, registration = str(exc.message), exc.status_code, None
+    code_field = format_html('<input type="hidden" name="code" value="{}">', code) if registration else ""
+    context = {
+        "summit": summit,
+        "registration": registration,
+        "code_field": code_field,
+        "ballots": ballots,
+        "error": error,
+    }
+    return render(request, "workshops/kiosk.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_ballots(request, slug):
+    summit = _summit_staff(request, slug, PLANNER, FACILITATOR)
+    rounds = VotingRound.objects.filter(summit=summit).select_related("group")
+    if not has_role(request.user, summit, PLANNER):
+        rounds = rounds.filter(group__in=facilitated_group_ids(request.user, summit))
+    rounds = list(rounds)
+    selected = next(
+        (r for r in rounds if str(r.pk) == (request.POST.get("round") or request.GET.get("round"))), None
+    )
+    error, message, status = None, None, 200
+    if request.method == "POST" and selected is not None:
+        allocations = {}
+        for key, value in request.POST.items():
+            if key.startswith("dots-") and value.strip():
+                try:
+                    allocations[int(key[5:])] = int(value)
+                except ValueError:
+                    error, status = _("Enter whole numbers of dots."), 400
+        if error is None:
+            try:
+                voting.record_paper_ballot(
+                    selected, code=request.POST.get("code", ""), allocations=allocations, by=request.user
+                )
+                message = _("Ballot counted.")
+            except DomainError as exc:
+                error, status = str(exc.message), exc.status_code
+    items = list(voting.eligible_recommendations(selected).order_by("reference")) if selected else []
+    context = {
+        "summit": summit,
+        "rounds": rounds,
+        "selected": selected,
+        "items": items,
+        "error": error,
+        "message": message,
+    }
+    return render(request, "workshops/paper_ballots.html", context, status=status)
+
+
+# --- Reports ---
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def reports(request, slug):
+    summit = _summit_staff(request, slug, PLANNER)
+    if request.method == "POST":
+        language = request.POST.get("language") if request.POST.get("language") in ("en", "es") else "en"
+        source = None
+        if request.POST.get("source"):
+            source = get_object_or_404(
+                ReportSnapshot, summit=summit, pk=request.POST["source"], data__isnull=False
+            )
+        report.request_report(
+            summit,
+            language=language,
+            preliminary=request.POST.get("preliminary") == "on",
+            source=source,
+            by=request.user,
+        )
+        return redirect(request.path)
+    snapshots = list(ReportSnapshot.objects.filter(summit=summit).defer("data")[:50])
+    context = {
+        "summit": summit,
+        "snapshots": snapshots,
+        "busy": any(
+            s.status in (ReportSnapshot.Status.QUEUED, ReportSnapshot.Status.RUNNING) for s in snapshots
+        ),
+    }
+    return render(request, "workshops/reports.html", context)
+
+
+@never_cache
+@login_required
+def report_download(request, slug, pk):
+    summit = _summit_staff(request, slug, PLANNER)
+    return report_file_response(request, summit, pk)
