@@ -312,19 +312,36 @@ RECOMMENDATIONS = {
 SHORTLIST_PER_GROUP = 1
 
 
-def _assign_missing_groups(summit, groups):
-    """Demo stand-in while the assignment engine has not run: confirmed people without a group
-    join their first choice, or a group in turn."""
-    people = list(
-        Registration.objects.filter(summit=summit, status=Registration.Status.CONFIRMED, group__isnull=True)
-        .prefetch_related("preferences")
-        .order_by("pk")
-    )
-    for index, person in enumerate(people):
-        first = next(iter(person.preferences.all()), None)
-        person.group_id = first.group_id if first else groups[index % len(groups)].pk
-    Registration.objects.bulk_update(people, ["group"], batch_size=500)
-    return len(people)
+def _assign_and_publish(summit):
+    """Run the assignment engine and publish it, unless groups are already published."""
+    from workshops.services import publish_assignment, run_assignment
+
+    if Registration.objects.filter(summit=summit, group__isnull=False).exists():
+        return 0
+    run_assignment(summit)
+    return publish_assignment(summit, by=None).get("published", 0)
+
+
+def _seed_attendance(summit, share=0.7):
+    """Demo only: record most confirmed people as admitted, as at mid-morning on the day, so the
+    report and voting have attendance (the rest are left for trying the door page)."""
+    from registrations.models import CheckIn
+
+    if CheckIn.objects.filter(summit=summit).exists():
+        return 0
+    people = Registration.objects.filter(summit=summit, status=Registration.Status.CONFIRMED).order_by("pk")
+    rows = []
+    for person in people:
+        rng = random.Random(f"{summit.slug}-door-{person.pk}")
+        if rng.random() < share:
+            at = (
+                summit.starts_at
+                - datetime.timedelta(minutes=30)
+                + datetime.timedelta(minutes=rng.randint(0, 50))
+            )
+            rows.append(CheckIn(registration=person, summit=summit, checked_in_at=at, device="demo"))
+    CheckIn.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
 
 
 @transaction.atomic
@@ -333,7 +350,8 @@ def seed_recommendations(summit):
     Idempotent: whatever exists already is left as it is."""
     version = FrameworkVersion.current()
     groups = list(PlanningGroup.objects.filter(summit=summit).order_by("position"))
-    assigned = _assign_missing_groups(summit, groups) if groups else 0
+    assigned = _assign_and_publish(summit) if groups else 0
+    _seed_attendance(summit)
     created = 0
     for group in groups:
         if Recommendation.objects.filter(group=group).exists():
