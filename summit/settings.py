@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "summit.middleware.StaffIdleTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees a view's database errors first: 503 + Retry-After during an outage.
+    "summit.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "summit.urls"
