@@ -20,8 +20,6 @@ class AtomicFileSystemStorage(FileSystemStorage):
         handle, tmp_path = tempfile.mkstemp(dir=directory, prefix=".", suffix=".part")
         try:
             with os.fdopen(handle, "wb") as tmp:
-                if hasattr(content, "seek"):
-                    content.seek(0)
                 for chunk in content.chunks():
                     tmp.write(chunk.encode() if isinstance(chunk, str) else chunk)
                 tmp.flush()
