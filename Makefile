@@ -46,5 +46,8 @@ check-messages: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+trust: $(STAMP)
+	$(PY) bench/run.py trust
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache db.sqlite3* .test-db.sqlite3* media staticfiles

@@ -59,6 +59,13 @@ def manage(env, *args):
 
 @contextlib.contextmanager
 def gunicorn(env, *, app="summit.wsgi", workers=4, threads=4):
+    with gunicorn_process(env, app=app, workers=workers, threads=threads) as (_process, port):
+        yield port
+
+
+@contextlib.contextmanager
+def gunicorn_process(env, *, app="summit.wsgi", workers=4, threads=4):
+    """Like gunicorn(), yielding (master process, port): fault scenarios kill its workers."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -94,7 +101,7 @@ def gunicorn(env, *, app="summit.wsgi", workers=4, threads=4):
                 time.sleep(0.2)
         else:
             raise RuntimeError("gunicorn did not start")
-        yield port
+        yield process, port
     finally:
         process.terminate()
         process.wait(timeout=30)

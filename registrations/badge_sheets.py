@@ -500,3 +500,14 @@ def purge_old_badge_sheets(*, older_than=datetime.timedelta(days=2)):
         job.save(update_fields=["file_name"])
         removed += 1
     return removed
+
+
+def fail_interrupted_badge_sheets(*, older_than=datetime.timedelta(minutes=30), now=None):
+    """Mark as failed ("interrupted") the sheets still building `older_than` after they
+    started: their worker died (a sheet of thousands of badges takes minutes, not half an
+    hour). The planner sees the failure and asks again; nothing was recorded as printed, as
+    that happens only once the file is stored. Returns how many were failed."""
+    now = now or timezone.now()
+    return BadgeSheetJob.objects.filter(
+        status=BadgeSheetJob.Status.RUNNING, started_at__lt=now - older_than
+    ).update(status=BadgeSheetJob.Status.FAILED, error="interrupted", finished_at=now)

@@ -1,7 +1,12 @@
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 SESSION_KEY = "summit_last_seen"
 EXEMPT_FLAG = "summit_door_device"
@@ -26,3 +31,30 @@ class StaffIdleTimeoutMiddleware:
                 # Written at most once a minute, to keep session writes off hot paths.
                 request.session[SESSION_KEY] = now
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is down (a restart, a failover), answer 503 with Retry-After instead
+    of a 500: clients and load balancers know to try again, and the request changed nothing
+    (its transaction never committed). Django reconnects on its own once the database is back
+    (CONN_HEALTH_CHECKS), so no restart of the app is needed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
+        detail = _("The service is briefly unavailable. Please try again in a few seconds.")
+        if request.path.startswith(("/api/", "/webhooks/")):
+            response = JsonResponse({"code": "service_unavailable", "detail": detail}, status=503)
+        else:
+            response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "5"
+        return response

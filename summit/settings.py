@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "summit.middleware.StaffIdleTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees a view's database errors first: 503 + Retry-After during an outage.
+    "summit.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "summit.urls"
@@ -176,7 +178,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files appear whole or not at all: a full disk never leaves a partial PDF to download.
+    "default": {"BACKEND": "summit.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -197,6 +200,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Without a timeout, a mail server that accepts the connection and never answers holds a
+# task worker forever (emails are sent by the worker, after the registration is committed).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Summit <summit@localhost>")
 
 # Stripe: with no key, paid ticket types are shown as unavailable and the demo still works.

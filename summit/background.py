@@ -1,0 +1,51 @@
+"""Background tasks whose worker died.
+
+The database task worker (django_tasks_db, `manage.py db_worker`) marks a task RUNNING when
+it claims it and SUCCESSFUL or FAILED when it ends. A worker killed mid-task (SIGKILL, out of
+memory, a lost machine) never gets to the end, so its task would stay RUNNING forever and
+never run. `recover_stalled_tasks` puts such tasks back in the queue, or marks them FAILED
+once they have been tried `max_attempts` times. Every task must therefore be safe to run
+again: an email may at worst be sent twice; a badge sheet job left RUNNING is failed by its
+own app (see registrations.badge_sheets.fail_interrupted_badge_sheets).
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+STALLED_AFTER = datetime.timedelta(minutes=30)  # longer than any task of ours runs
+MAX_ATTEMPTS = 3
+
+
+class WorkerLost(Exception):
+    """Recorded as the error of a task whose worker died each time it ran it."""
+
+
+def recover_stalled_tasks(*, older_than=STALLED_AFTER, max_attempts=MAX_ATTEMPTS, now=None):
+    """Requeue tasks claimed more than `older_than` ago and still RUNNING; fail those already
+    claimed `max_attempts` times. Returns (requeued, failed). Run it periodically."""
+    now = now or timezone.now()
+    requeued = failed = 0
+    with transaction.atomic():
+        stalled = DBTaskResult.objects.select_for_update(skip_locked=True).filter(
+            status=TaskResultStatus.RUNNING, started_at__lt=now - older_than
+        )
+        for task in stalled:
+            if len(task.worker_ids) >= max_attempts:
+                task.status = TaskResultStatus.FAILED
+                task.finished_at = now
+                task.exception_class_path = f"{WorkerLost.__module__}.{WorkerLost.__qualname__}"
+                task.traceback = (
+                    f"WorkerLost: the worker running this task stopped without finishing it "
+                    f"{len(task.worker_ids)} times (workers {', '.join(task.worker_ids)})."
+                )
+                task.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
+                failed += 1
+            else:
+                task.status = TaskResultStatus.READY
+                task.save(update_fields=["status"])
+                requeued += 1
+    return requeued, failed
