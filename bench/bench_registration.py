@@ -2,12 +2,13 @@
 bare insert endpoint measured in the same run. Also counts oversold seats (must be 0)."""
 
 import json
+import os
 import sys
 
 from harness import bench_env, fresh_database, gunicorn, manage, run_load, summary, table
 
 CAPACITY = 350
-PER_RUN = 1500
+PER_RUN = int(os.environ.get("BENCH_REQUESTS", "1500"))
 
 
 def main():

@@ -1,8 +1,10 @@
 """Hundreds try at once when registration opens: nobody gets a seat twice, nobody is lost."""
 
 import json
+import time
 import urllib.error
 import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -21,18 +23,21 @@ pytestmark = [
 ]
 
 
-def post(url, body, headers=None):
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json", **(headers or {})},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(errors="replace")[:300]
+def post(url, body, headers=None, attempts=5):
+    """POST as a careful client does: with an Idempotency-Key, retried when the connection
+    drops (the test server's listen queue is short), so a retry can never register twice."""
+    headers = {"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4()), **(headers or {})}
+    for attempt in range(attempts):
+        request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")[:300]
+        except (ConnectionError, urllib.error.URLError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def fire(url, bodies, headers=None, workers=64):
