@@ -45,5 +45,9 @@ check-messages: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+# Trust figures (issue 9): authorization matrix, fuzzing, hostile inputs, faults and load.
+trust: $(STAMP)
+	$(PY) bench/run.py trust
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache db.sqlite3* .test-db.sqlite3* media staticfiles
