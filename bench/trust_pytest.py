@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(test_path, **env):
     with tempfile.TemporaryDirectory() as folder:
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:logging", test_path],
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test_path],
             cwd=ROOT,
             env={**os.environ, "TRUST_FIGURES_DIR": folder, **{k: str(v) for k, v in env.items()}},
             capture_output=True,
