@@ -46,6 +46,7 @@ check-messages: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+# Trust figures (issue 9): authorization matrix, fuzzing, hostile inputs, faults and load.
 trust: $(STAMP)
 	$(PY) bench/run.py trust
 

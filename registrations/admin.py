@@ -14,16 +14,16 @@ from registrations.models import (
     ScanLog,
     StripeEvent,
 )
-from summit.admin import SummitScopedAdmin
+from summit.admin import SummitChoicesMixin, SummitScopedAdmin
 from summit.errors import DomainError
 
 
-class GroupPreferenceInline(admin.TabularInline):
+class GroupPreferenceInline(SummitChoicesMixin, admin.TabularInline):
     model = GroupPreference
     extra = 0
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(SummitChoicesMixin, admin.TabularInline):
     """Payments and refund state, read-only: money changes only through Stripe."""
 
     model = Payment
@@ -211,7 +211,18 @@ class StripeEventAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    # Stripe's events belong to no summit: only superusers see them. (A planner deleting one
+    # would let a replayed webhook act twice.)
     def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
 

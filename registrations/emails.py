@@ -8,9 +8,11 @@ import zoneinfo
 import icalendar
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from registrations import links
@@ -25,6 +27,13 @@ SUBJECTS = {
     "already_registered": _("Your registration for %(summit)s"),
     "manage_link": _("Your private link for %(summit)s"),
 }
+
+
+def render_text(template_name, context):
+    """A plain-text template rendered without HTML escaping: an O'Brien or a "<3" in a name reads
+    as typed in the text part. (The HTML part escapes that text when it embeds it.)"""
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
 
 
 def summit_when(summit):
@@ -85,9 +94,9 @@ def build_registration_email(registration, kind):
             "kind": kind,
         }
         subject = str(SUBJECTS[kind] % {"summit": summit.display_name})
-        text = render_to_string(f"registrations/email/{kind}.txt", context)
+        text = render_text(f"registrations/email/{kind}.txt", context)
         html = render_to_string(
-            "registrations/email/base.html", {**context, "body": text, "subject": subject}
+            "registrations/email/base.html", {**context, "body": escape(text), "subject": subject}
         )
         message = EmailMultiAlternatives(subject, text, to=[registration.email])
         message.attach_alternative(html, "text/html")

@@ -7,7 +7,27 @@ def planner_summit_ids(user):
     return StaffRole.objects.filter(user=user, role=StaffRole.Role.PLANNER).values("summit_id")
 
 
-class SummitScopedAdmin(admin.ModelAdmin):
+def _has_summit(model):
+    return any(field.name == "summit" for field in model._meta.get_fields())
+
+
+class SummitChoicesMixin:
+    """Choices in a planner's forms come from their own summits only: a summit, and any ticket
+    type, group or promo code (a planner of one summit never sees or picks another's)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            related = db_field.related_model
+            if related is Summit:
+                kwargs["queryset"] = Summit.objects.filter(id__in=planner_summit_ids(request.user))
+            elif _has_summit(related):
+                kwargs["queryset"] = related._default_manager.filter(
+                    summit__in=planner_summit_ids(request.user)
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SummitScopedAdmin(SummitChoicesMixin, admin.ModelAdmin):
     """Planners see and pick only the summits they plan; superusers see everything."""
 
     summit_lookup = "summit"
@@ -18,19 +38,27 @@ class SummitScopedAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(**{f"{self.summit_lookup}__in": planner_summit_ids(request.user)})
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "summit" and not request.user.is_superuser:
-            kwargs["queryset"] = Summit.objects.filter(id__in=planner_summit_ids(request.user))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_list_filter(self, request):
+        # A plain related filter lists every summit's (or group's, ticket type's) name; a planner's
+        # filters offer only those in their own rows.
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [
+            (f, admin.RelatedOnlyFieldListFilter)
+            if f in ("summit", "registration__summit", "group", "ticket_type")
+            else f
+            for f in filters
+        ]
 
 
-class TicketTypeInline(admin.TabularInline):
+class TicketTypeInline(SummitChoicesMixin, admin.TabularInline):
     model = TicketType
     extra = 0
     fields = ["slug", "name", "name_es", "price", "currency", "quota", "active", "position"]
 
 
-class PlanningGroupInline(admin.TabularInline):
+class PlanningGroupInline(SummitChoicesMixin, admin.TabularInline):
     model = PlanningGroup
     extra = 0
     fields = ["slug", "name", "name_es", "language", "pillar", "min_size", "max_size", "room", "position"]

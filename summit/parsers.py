@@ -10,17 +10,29 @@ from rest_framework.parsers import JSONParser
 MAX_DEPTH = 20
 
 
-def _depth(value, limit):
+def _has_surrogate(text):
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _check(value, limit):
+    """None if the parsed body is fine, else the problem: "depth" (nested deeper than `limit`) or
+    "surrogate" (a lone UTF-16 surrogate escape such as \\ud800: not text, and it cannot be stored,
+    logged or echoed back in an error)."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         if depth > limit:
-            return depth
-        if isinstance(item, dict):
+            return "depth"
+        if isinstance(item, str):
+            if _has_surrogate(item):
+                return "surrogate"
+        elif isinstance(item, dict):
+            if any(isinstance(key, str) and _has_surrogate(key) for key in item):
+                return "surrogate"
             stack.extend((child, depth + 1) for child in item.values())
         elif isinstance(item, list):
             stack.extend((child, depth + 1) for child in item)
-    return 0
+    return None
 
 
 class SafeJSONParser(JSONParser):
@@ -34,6 +46,9 @@ class SafeJSONParser(JSONParser):
             raise ParseError(_("The JSON body is nested too deeply."), code="malformed_json") from None
         except (ValueError, UnicodeDecodeError):
             raise ParseError(_("The request body is not valid JSON."), code="malformed_json") from None
-        if _depth(data, MAX_DEPTH):
+        problem = _check(data, MAX_DEPTH)
+        if problem == "depth":
             raise ParseError(_("The JSON body is nested too deeply."), code="malformed_json")
+        if problem == "surrogate":
+            raise ParseError(_("The request body is not valid JSON."), code="malformed_json")
         return data
