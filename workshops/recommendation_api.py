@@ -6,6 +6,7 @@ another summit. Objects outside what a user may see answer 404, as if they did n
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -187,9 +188,16 @@ class ShortlistAPI(SummitAPI):
 
 
 class RoundListAPI(SummitAPI):
-    @extend_schema(responses=RoundSerializer(many=True), summary="Voting rounds")
+    @extend_schema(
+        responses=RoundSerializer(many=True),
+        summary="Voting rounds (a facilitator: the whole summit's and their own group's)",
+    )
     def get(self, request, slug):
         rounds = VotingRound.objects.filter(summit=self.summit).select_related("group")
+        if not self.is_planner:
+            rounds = rounds.filter(
+                Q(group__isnull=True) | Q(group__in=facilitated_group_ids(request.user, self.summit))
+            )
         return Response(RoundSerializer(rounds, many=True).data)
 
     @extend_schema(

@@ -164,3 +164,20 @@ def test_merging_another_summits_recommendation_is_refused(planner_api, housing)
     response = planner_api.post(f"{URL}{keep.pk}/merge/", {"duplicates": [foreign.pk]}, format="json")
 
     assert response.status_code == 400
+
+
+def test_facilitator_lists_only_summit_wide_rounds_and_their_own_groups(
+    housing_facilitator, planner_api, summit, housing, jobs
+):
+    from tests.factories import VotingRoundFactory
+
+    VotingRoundFactory(summit=summit, title="Whole summit")
+    VotingRoundFactory(summit=summit, group=housing, title="Housing round")
+    VotingRoundFactory(summit=summit, group=jobs, title="Jobs round")
+
+    mine = housing_facilitator.get("/api/summits/sb25/rounds/")
+    everything = planner_api.get("/api/summits/sb25/rounds/")
+
+    assert mine.status_code == 200
+    assert sorted(r["title"] for r in mine.json()) == ["Housing round", "Whole summit"]
+    assert sorted(r["title"] for r in everything.json()) == ["Housing round", "Jobs round", "Whole summit"]
