@@ -25,6 +25,7 @@ for a private link: only that registration's; for anyone else: nobody's).
 """
 
 import dataclasses
+import datetime
 import fnmatch
 import json
 import os
@@ -34,9 +35,13 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from registrations.badges import badge_code
 from registrations.checkin import check_in
+from registrations.models import CheckIn
 from tests.trust_world import ROLES, build_world, forged_token, private_values
+from workshops.models import VotingRound
 
 # fmt: off
 MATRIX = """
@@ -99,6 +104,39 @@ planner-groups                         GET     -         -        -         -   
 planner-groups                         POST    -         -        -         -         -           -         own     own
 roster-csv                             GET     -         -        -         -         group       -         own     own
 roster-pdf                             GET     -         -        -         -         group       -         own     own
+api-recommendations                    GET     -         -        -         -         own         -         own     own
+api-recommendations                    POST    -         -        -         -         own         -         own     own
+api-recommendation                     GET     -         -        -         -         group       -         own     own
+api-recommendation                     PATCH   -         -        -         -         group       -         own     own
+api-recommendation-quotes              GET     -         -        -         -         group       -         own     own
+api-recommendation-quotes              POST    -         -        -         -         group       -         own     own
+api-recommendation-tally               PUT     -         -        -         -         group       -         own     own
+api-recommendation-merge               POST    -         -        -         -         -           -         own     own
+api-recommendation-shortlist           POST    -         -        -         -         -           -         own     own
+api-rounds                             GET     -         -        -         -         own         -         own     own
+api-rounds                             POST    -         -        -         -         -           -         own     own
+api-round-close                        POST    -         -        -         -         -           -         own     own
+api-round-results                      GET     -         -        -         -         group       -         own     own
+api-round-votes                        POST    -         -        -         -         group       -         own     own
+api-round-paper-ballots                POST    -         -        -         -         group       -         own     own
+api-export                             GET     -         -        -         -         -           -         own     own
+api-reports                            GET     -         -        -         -         -           -         own     own
+api-reports                            POST    -         -        -         -         -           -         own     own
+api-report                             GET     -         -        -         -         -           -         own     own
+api-report-download                    GET     -         -        -         -         -           -         own     own
+workshops-facilitate                   GET     -         -        -         -         group       -         own     own
+workshops-facilitate                   POST    -         -        -         -         group       -         own     own
+workshops-review                       GET     -         -        -         -         -           -         own     own
+workshops-review                       POST    -         -        -         -         -           -         own     own
+workshops-kiosk                        GET     -         -        own       own       own         -         own     own
+workshops-kiosk                        POST    -         -        own       own       own         -         own     own
+workshops-paper-ballots                GET     -         -        -         -         own         -         own     own
+workshops-paper-ballots                POST    -         -        -         -         own         -         own     own
+workshops-reports                      GET     -         -        -         -         -           -         own     own
+workshops-reports                      POST    -         -        -         -         -           -         own     own
+workshops-report-download              GET     -         -        -         -         -           -         own     own
+workshops-vote                         GET     all       all      all       all       all         all       all     all
+workshops-vote                         POST    all       all      all       all       all         all       all     all
 admin:login                            GET     all       all      all       all       all         all       all     all
 admin:logout                           POST    -         -        -         -         -           -         all     all
 admin:index                            GET     -         -        -         -         -           -         all     all
@@ -199,13 +237,17 @@ class Target:
     token: str = ""
 
 
+# Routes whose <int:pk> is an object of one planning group (sibling: another group's object).
+GROUP_OBJECT_ROUTES = ("recommendations/<int:pk>/", "rounds/<int:pk>/")
+
+
 def targets_for(world, role, route):
     home, away = world.place_of(role), world.other_place_of(role)
     kinds = ["own"]
     if "<slug:slug>" in route and "/admin/" not in route and not route.startswith("admin/"):
-        if any(part in route for part in ("group_slug", "registration_id", "job_id", "run_id")):
+        if any(part in route for part in ("group_slug", "registration_id", "job_id", "run_id", "<int:pk>")):
             kinds.append("cross")
-        if "group_slug" in route:
+        if "group_slug" in route or any(part in route for part in GROUP_OBJECT_ROUTES):
             kinds.append("sibling")
         kinds.append("foreign")
     elif "<uuid:public_id>" in route:
@@ -259,6 +301,19 @@ def build_request(world, role, row, key, route, target):
         from registrations.links import manage_token
 
         kwargs["token"] = forged_token(reg) if target.kind == "forged" else manage_token(reg)
+    if key == "workshops-vote":
+        from registrations.links import manage_token
+
+        kwargs["token"] = forged_token(reg) if target.kind == "forged" else manage_token(reg)
+    if "<int:pk>" in route:
+        if "recommendations/" in route:
+            kwargs["pk"] = place.recommendations[target.group.pk].pk
+        elif "rounds/" in route:
+            kwargs["pk"] = place.rounds[target.group.pk].pk
+        else:
+            kwargs["pk"] = place.report.pk
+    if name == "api-export":
+        kwargs.update(what="votes", fmt="csv")
     if key == "registrations:door-link-open":
         kwargs["token"] = "forged-" + uuid.uuid4().hex if target.kind == "forged" else place.door_token
     path = None
@@ -309,6 +364,10 @@ def build_request(world, role, row, key, route, target):
         data = {"layout": "letter-6up", "selection": "registration", "registration": str(reg.public_id)}
     elif key == "planner-groups" and row.method == "POST":
         data = {"action": "move", "registration": str(reg.public_id), "group": place.groups[1].slug}
+    elif name.startswith("api-recommendation") or name.startswith("api-round") or name in WORKSHOP_PAGES:
+        data, content_type, setup = _workshops_request(world, role, row, key, route, target)
+    elif name == "api-reports" and row.method == "POST":
+        data, content_type = json.dumps({"language": "es", "source": place.report.pk}), json_type
     elif key == "registrations:stripe-webhook":
         data, content_type = (
             json.dumps({"id": "evt_unsigned", "type": "checkout.session.completed"}),
@@ -317,6 +376,73 @@ def build_request(world, role, row, key, route, target):
     if path is None:
         path = reverse(key, kwargs=kwargs)
     return row.method, path, data, content_type, setup
+
+
+WORKSHOP_PAGES = (
+    "workshops-facilitate",
+    "workshops-review",
+    "workshops-kiosk",
+    "workshops-paper-ballots",
+    "workshops-reports",
+    "workshops-vote",
+)
+
+
+def _workshops_request(world, role, row, key, route, target):
+    """(data, content_type, setup) for the recommendations, voting and reports URLs. A voter is
+    a confirmed attendee of the round's group, checked in at the door (setup)."""
+    place, json_type = target.place, "application/json"
+    group = target.group
+    rec, voting_round = place.recommendations[group.pk], place.rounds[group.pk]
+    other_rec = place.recommendations[place.groups[1].pk if group == place.groups[0] else place.groups[0].pk]
+    if key == "workshops-vote":
+        voter = target.registration  # "A", of group one
+        voting_round, rec = place.rounds[voter.group_id], place.recommendations[voter.group_id]
+    else:
+        voter = place.registrations["A"] if group == place.groups[0] else place.registrations["B"]
+    code = badge_code(voter)
+
+    def checked_in():
+        if not CheckIn.objects.filter(registration=voter).exists():
+            CheckIn.objects.create(registration=voter, summit=voter.summit, checked_in_at=timezone.now())
+
+    def closed():
+        VotingRound.objects.filter(pk=voting_round.pk).update(
+            opens_at=timezone.now() - datetime.timedelta(hours=2),
+            closes_at=timezone.now() - datetime.timedelta(hours=1),
+        )
+
+    name = key
+    if row.method == "GET":
+        return (
+            ({"round": voting_round.pk} if name == "workshops-paper-ballots" else None),
+            None,
+            (closed if name == "api-round-results" else None),
+        )
+    payload = {
+        "api-recommendations": {"group": group.slug, "title": "New idea", "barrier": "A barrier.",
+                                "action": "An action.", "pillar": "rewarding-work"},
+        "api-recommendation": {"title": "Renamed idea"},
+        "api-recommendation-quotes": {"text": "We need buses.", "speaker_sector": "resident"},
+        "api-recommendation-tally": {"dots": 3},
+        "api-recommendation-merge": {"duplicates": [other_rec.pk]},
+        "api-recommendation-shortlist": {},
+        "api-rounds": {"group": group.slug, "closes_at": (timezone.now() + datetime.timedelta(hours=1)).isoformat()},
+        "api-round-close": {},
+        "api-round-votes": {"code": code, "recommendation": rec.pk, "dots": 1},
+        "api-round-paper-ballots": {"code": code, "votes": [{"recommendation": rec.pk, "dots": 1}]},
+    }  # fmt: skip
+    if name in payload:
+        return json.dumps(payload[name]), json_type, checked_in
+    form = {
+        "workshops-facilitate": {"action": "quote", "text": "We need buses.", "speaker_sector": "resident"},
+        "workshops-review": {"action": "state", "recommendation": rec.pk, "state": "shortlisted"},
+        "workshops-kiosk": {"code": code},
+        "workshops-paper-ballots": {"round": voting_round.pk, "code": code, f"dots-{rec.pk}": "1"},
+        "workshops-reports": {"language": "es", "source": place.report.pk},
+        "workshops-vote": {"round": voting_round.pk, "recommendation": rec.pk, "dots": "1"},
+    }[name]
+    return form, None, checked_in
 
 
 ADMIN_OBJECT_ROUTE = "<path:object_id>/"
@@ -401,7 +527,7 @@ def allowed_private(world, role, row, key, target):
     rule = row.rules[role]
     if target.kind in ALWAYS_REFUSED or rule == "-":
         return set()
-    if key in ("registrations:manage", "registrations:badge-png"):
+    if key in ("registrations:manage", "registrations:badge-png", "workshops-vote"):
         return set(private_values(target.registration))
     if role in ("planner", "other_planner") and target.kind in ("own", "sibling"):
         return world.place_of(role).private

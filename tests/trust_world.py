@@ -34,8 +34,16 @@ from registrations.models import (
 from summit import audit
 from summit.models import AuditEvent, PlanningGroup, PromoCode, StaffRole, Summit, TicketType
 from summit.services import create_staff
-from tests.factories import PlanningGroupFactory, RegistrationFactory, SummitFactory, TicketTypeFactory
-from workshops.models import Assignment, AssignmentRun
+from tests.factories import (
+    PlanningGroupFactory,
+    RecommendationFactory,
+    RegistrationFactory,
+    SummitFactory,
+    TicketTypeFactory,
+    VotingRoundFactory,
+)
+from workshops.framework import load_framework, read_framework_file
+from workshops.models import Assignment, AssignmentRun, FrameworkVersion, ReportSnapshot
 
 ROLES = (
     "anonymous",
@@ -74,6 +82,9 @@ class Place:
     run: AssignmentRun
     door_token: str
     objects: dict  # admin model label -> object pk (an object of this summit)
+    recommendations: dict  # group pk -> a submitted recommendation of that group
+    rounds: dict  # group pk -> an open voting round of that group
+    report: ReportSnapshot  # a finished report snapshot with its PDF
 
     @property
     def private(self):
@@ -175,7 +186,25 @@ def build_place(prefix, planner_user):
         "registrations.stripeevent": stripe_event.pk,
         "registrations.badgesheetjob": job.pk,
     }
-    return Place(summit, groups, regs, badge_code(regs["A"]), job, run, door_token, objects)
+    recs = {
+        group.pk: RecommendationFactory(group=group, title=f"Idea of {group.slug}", state="submitted")
+        for group in groups
+    }
+    rounds = {
+        group.pk: VotingRoundFactory(summit=summit, group=group, title=f"Round of {group.slug}")
+        for group in groups
+    }
+    snapshot = ReportSnapshot.objects.create(
+        summit=summit,
+        status=ReportSnapshot.Status.DONE,
+        data={"summit": summit.slug},
+        progress=100,
+        finished_at=timezone.now(),
+    )
+    snapshot.pdf.save("report.pdf", ContentFile(b"%PDF-1.4 report"), save=True)
+    return Place(
+        summit, groups, regs, badge_code(regs["A"]), job, run, door_token, objects, recs, rounds, snapshot
+    )
 
 
 @dataclasses.dataclass
@@ -202,6 +231,8 @@ def _staff_client(user, *, token=True):
 
 
 def build_world():
+    if not FrameworkVersion.objects.exists():  # a transactional test flushed the data migration's rows
+        load_framework(read_framework_file())
     planner, _ = create_staff(
         email="planner@staff.example", summit=SummitFactory(slug="home-summit"), role="planner"
     )
