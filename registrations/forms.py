@@ -3,10 +3,10 @@ validation is RegistrationInputSerializer's, shared with the API, and its errors
 on these forms field by field."""
 
 from django import forms
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from summit.models import Language, Sector
+from summit.money import format_money
 
 OPTIONAL = _("Optional. You may leave this blank.")
 
@@ -121,11 +121,7 @@ class RegistrationForm(forms.Form):
         paid_ok = payments.payments_enabled()
         tickets = []
         for ticket in summit.ticket_types.filter(active=True):
-            price = (
-                _("free")
-                if ticket.is_free
-                else f"{formats.number_format(ticket.price, 2)} {ticket.currency.upper()}"
-            )
+            price = _("free") if ticket.is_free else format_money(ticket.price, ticket.currency)
             label = f"{ticket.display_name} ({price})"
             if not ticket.is_free and not paid_ok:
                 label = f"{label}: {_('not available online right now')}"

@@ -56,7 +56,9 @@ def attendee_site(base_url, *, language="en"):
     def person(**fields):
         return RegistrationFactory(summit=summit, ticket_type=free, language=language, **fields)
 
-    confirmed = person(first_name="Rosa", last_name="Parks", pronouns="she/her", organization="Casa", group=housing)
+    confirmed = person(
+        first_name="Rosa", last_name="Parks", pronouns="she/her", organization="Casa", group=housing
+    )
     GroupPreferenceFactory(registration=confirmed, group=housing)
     waitlisted = person(first_name="Luis", status="waitlisted", waitlisted_at=now, confirmed_at=None)
     offered = person(

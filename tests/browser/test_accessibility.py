@@ -2,7 +2,8 @@
 
 Each page is checked by axe-core (installed from the npm registry by `npm ci`) in headless
 Chromium on a desktop screen and on a 320 px phone, plus our own checks axe does not make:
-touch targets of at least 44 px, and no sideways scrolling at 320 px or at 200% text size.
+touch targets of at least 44 px, no sideways scrolling at 320 px or at 200% text size, and no
+request to any other host than ours.
 """
 
 import json
@@ -97,6 +98,8 @@ def open_in(browser, opener, *, language, viewport, base_url, text_zoom=False):
     # (and our injected zoom style); the pages themselves never need it.
     context = browser.new_context(viewport=viewport, locale=language, bypass_csp=True)
     context.add_cookies([{"name": "summit_language", "value": language, "url": base_url}])
+    context.requested = []
+    context.on("request", lambda request: context.requested.append(request.url))
     page = context.new_page()
     opener(page)
     if text_zoom:
@@ -110,7 +113,9 @@ def test_page_has_no_serious_accessibility_problems(browser, axe_path, site_for,
     opener = site_for(language)[name]
     problems = []
     for label, viewport in [("desktop", DESKTOP), ("320 px", PHONE)]:
-        context, page = open_in(browser, opener, language=language, viewport=viewport, base_url=live_server.url)
+        context, page = open_in(
+            browser, opener, language=language, viewport=viewport, base_url=live_server.url
+        )
         assert page.get_attribute("html", "lang") == language
         violations = run_axe(page, axe_path)
         serious = [v for v in violations if v["impact"] in ("serious", "critical")]
@@ -119,6 +124,9 @@ def test_page_has_no_serious_accessibility_problems(browser, axe_path, site_for,
         minor = [v for v in violations if v not in serious]
         if minor:
             print(f"{name} ({language}, {label}) minor axe findings:\n{describe(minor)}")
+        elsewhere = [url for url in context.requested if not url.startswith(live_server.url + "/")]
+        if elsewhere:
+            problems.append(f"third-party requests, {label}: {elsewhere}")
         small = page.evaluate(SMALL_TARGETS)
         if small:
             problems.append(f"touch targets under 44 px, {label}: " + json.dumps(small, ensure_ascii=False))
