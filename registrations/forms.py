@@ -124,7 +124,8 @@ class RegistrationForm(forms.Form):
             price = _("free") if ticket.is_free else format_money(ticket.price, ticket.currency)
             label = f"{ticket.display_name} ({price})"
             if not ticket.is_free and not paid_ok:
-                label = f"{label}: {_('not available online right now')}"
+                # Not inside an f-string: makemessages cannot see a _() there.
+                label = _("%(ticket)s: not available online right now") % {"ticket": label}
             tickets.append((ticket.slug, label))
         self.fields["ticket_type"].choices = tickets
         active = list(summit.ticket_types.filter(active=True))
