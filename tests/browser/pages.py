@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from registrations import links
+from registrations.badges import badge_code
 from registrations.doorlinks import create_door_link
 from registrations.models import Registration
 from tests.factories import (
@@ -22,6 +23,7 @@ from tests.factories import (
 )
 
 SLUG = "sb25"
+ANSWER_CLASS = {"green": "ok", "amber": "warn", "red": "bad"}
 
 
 def summit_with_groups():
@@ -108,6 +110,24 @@ def attendee_site(base_url, *, language="en"):
         page.goto(f"{base_url}/door/{door_token}/")
         page.wait_for_selector("body[data-door-ready='1']")
 
+    def door_answer(kind):
+        def opener(page):
+            door(page)
+            # A new attendee each time: every browser context scans a badge never seen before.
+            code = badge_code(person(first_name="Rosa", group=housing)) if kind != "red" else "NOT-A-BADGE"
+            for _ in range(2 if kind == "amber" else 1):
+                page.fill("#code", code)
+                page.press("#code", "Enter")
+            page.wait_for_selector(f"#answer.answer-{ANSWER_CLASS[kind]}")
+
+        return opener
+
+    def door_search(page):
+        door(page)
+        page.fill("#q", "ros")
+        page.press("#q", "Enter")
+        page.wait_for_selector("#search-results button")
+
     return {
         "registration": goto(f"/summits/{SLUG}/"),
         "registration with errors": submit_empty(f"/summits/{SLUG}/"),
@@ -122,6 +142,10 @@ def attendee_site(base_url, *, language="en"):
         "payment return (confirmed)": goto(f"/registrations/{paid_person.public_id}/paid/"),
         "payment cancelled (not paid)": goto(f"/registrations/{pending.public_id}/payment-cancelled/"),
         "door (signed in by a door link)": door,
+        "door (green answer)": door_answer("green"),
+        "door (amber answer)": door_answer("amber"),
+        "door (red answer)": door_answer("red"),
+        "door (name search results)": door_search,
     }
 
 
@@ -139,4 +163,8 @@ PAGE_NAMES = [
     "payment return (confirmed)",
     "payment cancelled (not paid)",
     "door (signed in by a door link)",
+    "door (green answer)",
+    "door (amber answer)",
+    "door (red answer)",
+    "door (name search results)",
 ]
