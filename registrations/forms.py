@@ -9,6 +9,10 @@ from summit.models import Language, Sector
 from summit.money import format_money
 
 OPTIONAL = _("Optional. You may leave this blank.")
+# A person who left a required question empty reads these, not the API's "may not be null".
+MISSING_ANSWER = _("Please fill this in.")
+MISSING_CHOICE = _("Please choose one.")
+EMPTY_CODES = {"blank", "null", "required"}
 
 
 def _text(label, hint, *, max_length, required=False, autocomplete=None, input_type="text"):
@@ -176,7 +180,16 @@ class RegistrationForm(forms.Form):
                     message = " ".join(
                         str(m) for m in (message.values() if isinstance(message, dict) else message)
                     )
+                elif target is not None and self._left_empty(target, getattr(message, "code", None)):
+                    message = (
+                        MISSING_CHOICE
+                        if isinstance(self.fields[target], forms.ChoiceField)
+                        else MISSING_ANSWER
+                    )
                 self.add_error(target, str(message))
+
+    def _left_empty(self, name, code):
+        return code in EMPTY_CODES or (code == "invalid_choice" and not self.data.get(name))
 
 
 class EmailLinkForm(forms.Form):
