@@ -100,6 +100,15 @@ def test_error_summary_takes_focus_and_its_links_move_focus_to_the_field(registr
 
     summary = page.evaluate(FOCUSED)
     assert summary["id"] == "error-summary"
+    targets = page.evaluate(
+        "() => [...document.querySelectorAll('#error-summary a')].map(a => [a.hash, !!document.getElementById(a.hash.slice(1))])"
+    )
+    assert targets == [
+        ["#id_first_name", True],
+        ["#id_email", True],
+        ["#id_sector_0", True],
+        ["#id_ticket_type_0", True],
+    ]
     assert page.get_attribute("#error-summary", "role") == "alert"
     link = tab(page)
     assert link["tag"] == "a"

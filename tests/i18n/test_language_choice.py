@@ -102,13 +102,3 @@ def test_summit_page_in_english_gives_date_time_and_price_the_english_way(client
     assert f"July 15, {YEAR}, 9 a.m.</time> – 5:30 p.m." in page
     assert "Partner ($1,240.50)" in page
     assert "Community resident (free)" in page
-
-
-def test_questions_left_empty_get_plain_messages(client, summit):
-    page = client.post("/summits/sb25/?lang=en", {"email": ""}).content.decode()
-
-    assert "First name: Please fill this in." in page
-    assert "Email: Please fill this in." in page
-    assert "Which best describes you?: Please choose one." in page
-    assert "may not be" not in page
-    assert "is not a valid choice" not in page
