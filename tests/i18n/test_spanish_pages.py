@@ -183,3 +183,17 @@ def test_door_page_in_spanish_has_no_english_left(client, spanish_summit):
     strings = json.loads(re.search(r'id="door-config" type="application/json">(.*?)</script>', page).group(1))
     assert strings["strings"]["ok"] == "Admitido"
     assert english_left(" ".join(strings["strings"].values())) == []
+
+
+def test_page_not_found_and_not_allowed_speak_spanish(client, spanish_summit):
+    volunteer = UserFactory()
+    client.cookies["summit_language"] = "es"
+
+    missing = client.get("/r/not-a-real-link/")
+    client.force_login(volunteer)
+    refused = client.get("/summits/sb25/door/")
+
+    assert (missing.status_code, refused.status_code) == (404, 403)
+    for response in (missing, refused):
+        assert '<html lang="es">' in response.content.decode()
+        assert english_left(response.content.decode()) == []
