@@ -3,12 +3,16 @@ validation is RegistrationInputSerializer's, shared with the API, and its errors
 on these forms field by field."""
 
 from django import forms
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from summit.models import Language, Sector
+from summit.money import format_money
 
 OPTIONAL = _("Optional. You may leave this blank.")
+# A person who left a required question empty reads these, not the API's "may not be null".
+MISSING_ANSWER = _("Please fill this in.")
+MISSING_CHOICE = _("Please choose one.")
+EMPTY_CODES = {"blank", "null", "required"}
 
 
 def _text(label, hint, *, max_length, required=False, autocomplete=None, input_type="text"):
@@ -121,14 +125,11 @@ class RegistrationForm(forms.Form):
         paid_ok = payments.payments_enabled()
         tickets = []
         for ticket in summit.ticket_types.filter(active=True):
-            price = (
-                _("free")
-                if ticket.is_free
-                else f"{formats.number_format(ticket.price, 2)} {ticket.currency.upper()}"
-            )
+            price = _("free") if ticket.is_free else format_money(ticket.price, ticket.currency)
             label = f"{ticket.display_name} ({price})"
             if not ticket.is_free and not paid_ok:
-                label = f"{label}: {_('not available online right now')}"
+                # Not inside an f-string: makemessages cannot see a _() there.
+                label = _("%(ticket)s: not available online right now") % {"ticket": label}
             tickets.append((ticket.slug, label))
         self.fields["ticket_type"].choices = tickets
         active = list(summit.ticket_types.filter(active=True))
@@ -179,7 +180,16 @@ class RegistrationForm(forms.Form):
                     message = " ".join(
                         str(m) for m in (message.values() if isinstance(message, dict) else message)
                     )
+                elif target is not None and self._left_empty(target, getattr(message, "code", None)):
+                    message = (
+                        MISSING_CHOICE
+                        if isinstance(self.fields[target], forms.ChoiceField)
+                        else MISSING_ANSWER
+                    )
                 self.add_error(target, str(message))
+
+    def _left_empty(self, name, code):
+        return code in EMPTY_CODES or (code == "invalid_choice" and not self.data.get(name))
 
 
 class EmailLinkForm(forms.Form):

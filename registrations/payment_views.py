@@ -6,22 +6,23 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from registrations import checkout, payments
+from registrations.language import activate_attendee_language
 from registrations.models import Payment, Registration
 
 logger = logging.getLogger(__name__)
 
 
-def _registration(public_id):
+def _registration(request, public_id):
     registration = get_object_or_404(
         Registration.objects.select_related("summit", "ticket_type"), public_id=public_id
     )
-    translation.activate(registration.language)
+    activate_attendee_language(request, registration)
     return registration
 
 
@@ -44,7 +45,7 @@ def _status_page(request, registration, *, state=None, status=200):
 def pay(request, public_id):
     """Send the attendee to Stripe's payment page for their hold (creating the session if the
     first attempt did not reach Stripe)."""
-    registration = _registration(public_id)
+    registration = _registration(request, public_id)
     if registration.status != Registration.Status.PENDING_PAYMENT:
         return _status_page(request, registration)
     open_payment = registration.payments.filter(status=Payment.Status.OPEN).exclude(checkout_url="").first()
@@ -65,7 +66,7 @@ def pay(request, public_id):
 def payment_return(request, public_id):
     """Stripe sends the payer here after paying. Confirms through the same service as the webhook
     (whichever comes first wins; the other changes nothing), then shows what the database says."""
-    registration = _registration(public_id)
+    registration = _registration(request, public_id)
     session_id = request.GET.get("session_id", "")[:255]
     if registration.status == Registration.Status.PENDING_PAYMENT and session_id:
         if registration.payments.filter(stripe_session_id=session_id).exists():
@@ -82,7 +83,7 @@ def payment_return(request, public_id):
 @require_GET
 def payment_cancelled(request, public_id):
     """The payer left Stripe's page without paying: their seat stays held until the hold ends."""
-    registration = _registration(public_id)
+    registration = _registration(request, public_id)
     state = "not_paid" if registration.status == Registration.Status.PENDING_PAYMENT else None
     return _status_page(request, registration, state=state)
 

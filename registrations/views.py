@@ -15,6 +15,7 @@ from django_ratelimit.core import is_ratelimited
 from registrations import links, purge, services
 from registrations.badges import badge_card_html
 from registrations.forms import EmailLinkForm, RegistrationForm
+from registrations.language import activate_attendee_language
 from registrations.models import Registration
 from registrations.serializers import RegistrationInputSerializer
 from summit.errors import DomainError
@@ -23,16 +24,6 @@ from summit.net import ratelimit_key
 from summit.permissions import NAVIGATOR, PLANNER, has_role
 
 LINK_FORM_RATE = "10/m"
-
-
-def _activate_language(request, registration=None):
-    """The attendee's saved language, then the switcher (cookie), then Accept-Language."""
-    lang = request.GET.get("lang")
-    if lang not in ("en", "es"):
-        lang = registration.language if registration is not None else None
-    if lang in ("en", "es"):
-        translation.activate(lang)
-        request.LANGUAGE_CODE = lang
 
 
 def _limited(request, group, rate):
@@ -64,7 +55,7 @@ def _submit_registration(request, summit, form, *, email_required=True, register
 @never_cache
 @require_http_methods(["GET", "POST"])
 def summit_page(request, slug):
-    _activate_language(request)
+    activate_attendee_language(request)
     summit = get_object_or_404(Summit.objects.prefetch_related("groups", "ticket_types"), slug=slug)
     state = summit.registration_state()
     form = RegistrationForm(
@@ -98,7 +89,7 @@ def summit_page(request, slug):
 
 @never_cache
 def thanks(request, slug):
-    _activate_language(request)
+    activate_attendee_language(request)
     summit = get_object_or_404(Summit, slug=slug)
     return render(request, "registrations/thanks.html", {"summit": summit})
 
@@ -106,7 +97,7 @@ def thanks(request, slug):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def send_link(request, slug):
-    _activate_language(request)
+    activate_attendee_language(request)
     summit = get_object_or_404(Summit, slug=slug)
     form = EmailLinkForm(request.POST or None)
     sent = False
@@ -138,7 +129,7 @@ def _registration_or_404(token):
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     registration = _registration_or_404(token)
-    _activate_language(request, registration)
+    activate_attendee_language(request, registration)
     summit = registration.summit
     message = error = None
     status = 200

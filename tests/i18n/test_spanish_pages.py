@@ -1,15 +1,27 @@
 """Every attendee page and email, rendered in Spanish, has no English left in it."""
 
 import datetime
+import json
+import re
+from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registrations import emails, links
+from registrations.badges import badge_card_html
+from registrations.doorlinks import create_door_link
 from registrations.emails import SUBJECTS
+from registrations.models import Payment
 from summit.models import StaffRole
-from tests.factories import PlanningGroupFactory, RegistrationFactory, StaffRoleFactory, UserFactory
+from tests.factories import (
+    PlanningGroupFactory,
+    RegistrationFactory,
+    StaffRoleFactory,
+    TicketTypeFactory,
+    UserFactory,
+)
 from tests.i18n.english_left import english_left
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +109,91 @@ def test_the_detector_does_find_english_on_an_english_page(client, spanish_summi
 
     assert "A nickname is fine" in found
     assert len(found) > 20
+
+
+def payment_pages(client, summit):
+    paid_type = TicketTypeFactory(
+        summit=summit, slug="partner", name="Partner", name_es="Aliada", price=Decimal("40.00")
+    )
+
+    def person(status, **fields):
+        return RegistrationFactory(
+            summit=summit, ticket_type=paid_type, language="es", status=status, confirmed_at=None, **fields
+        )
+
+    hold = {"hold_expires_at": timezone.now() + datetime.timedelta(minutes=30)}
+    pending = person("pending_payment", **hold)
+    confirmed = person("confirmed")
+    waitlisted = person("waitlisted", waitlisted_at=timezone.now())
+    expired = person("cancelled")
+    refunded = person("cancelled")
+    Payment.objects.create(
+        registration=refunded, stripe_session_id="cs_test_1", status="refunded", amount=40, currency="usd"
+    )
+    return {
+        "confirming": client.get(f"/registrations/{pending.public_id}/paid/"),
+        "confirmed": client.get(f"/registrations/{confirmed.public_id}/paid/"),
+        "not paid": client.get(f"/registrations/{pending.public_id}/payment-cancelled/"),
+        "provider unavailable": client.get(f"/registrations/{pending.public_id}/pay/"),
+        "waitlisted": client.get(f"/registrations/{waitlisted.public_id}/paid/"),
+        "seat released": client.get(f"/registrations/{expired.public_id}/paid/"),
+        "refunded": client.get(f"/registrations/{refunded.public_id}/paid/"),
+    }
+
+
+def test_payment_pages_in_spanish_have_no_english_left(client, spanish_summit):
+    pages = payment_pages(client, spanish_summit)
+
+    assert {name: page.status_code for name, page in pages.items()} == {
+        "confirming": 200,
+        "confirmed": 200,
+        "not paid": 200,
+        "provider unavailable": 503,
+        "waitlisted": 200,
+        "seat released": 200,
+        "refunded": 200,
+    }
+    for name, response in pages.items():
+        assert english_left(response.content.decode()) == [], name
+        assert '<html lang="es">' in response.content.decode(), name
+
+
+def test_badge_card_in_spanish_has_no_english_left(spanish_summit):
+    registration = RegistrationFactory(
+        summit=spanish_summit, language="es", pronouns="ella", organization="Casa del Pueblo"
+    )
+    with translation.override("es"):
+        card = badge_card_html(registration, png_url="/r/x/badge.png")
+
+    assert "Hablo español" in card
+    assert "Grupo aún no asignado" in card
+    assert english_left(card) == []
+
+
+def test_door_page_in_spanish_has_no_english_left(client, spanish_summit):
+    _, token = create_door_link(summit=spanish_summit, label="Puerta norte")
+    client.cookies["summit_language"] = "es"
+
+    response = client.get(f"/door/{token}/", follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/summits/sb25/door/"
+    assert english_left(page) == []
+    # The answers door.js shows (Admitted, Already checked in...) travel in a JSON block.
+    strings = json.loads(re.search(r'id="door-config" type="application/json">(.*?)</script>', page).group(1))
+    assert strings["strings"]["ok"] == "Admitido"
+    assert english_left(" ".join(strings["strings"].values())) == []
+
+
+def test_page_not_found_and_not_allowed_speak_spanish(client, spanish_summit):
+    volunteer = UserFactory()
+    client.cookies["summit_language"] = "es"
+
+    missing = client.get("/r/not-a-real-link/")
+    client.force_login(volunteer)
+    refused = client.get("/summits/sb25/door/")
+
+    assert (missing.status_code, refused.status_code) == (404, 403)
+    for response in (missing, refused):
+        assert '<html lang="es">' in response.content.decode()
+        assert english_left(response.content.decode()) == []

@@ -84,7 +84,8 @@ def test_return_page_says_confirming_until_stripe_says_paid(client, stripe_fake,
     page = client.get(f"/registrations/{registration.public_id}/paid/?session_id={payment.stripe_session_id}")
     text = page.content.decode()
     assert "Confirming your payment" in text
-    assert '<meta http-equiv="refresh" content="3">' in text
+    assert "payment-status.js" in text
+    assert "Check again" in text
 
 
 def test_return_page_ignores_a_session_of_someone_else(client, stripe_fake, paid_hold, summit, partner_type):
