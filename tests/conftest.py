@@ -58,3 +58,16 @@ def planner_api(summit):
 @pytest.fixture
 def volunteer_api(summit):
     return staff_client(summit, StaffRole.Role.VOLUNTEER)
+
+
+@pytest.fixture
+def frozen_rate_window(monkeypatch):
+    """Rate limits count per fixed clock window; freeze the clock the limiter reads so a test's
+    requests never straddle two windows (the outside world here is the clock)."""
+    import time
+    import types
+
+    import django_ratelimit.core
+
+    now = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: now))

@@ -183,7 +183,7 @@ def test_send_my_link_always_answers_the_same(client, summit, django_capture_on_
     assert "/r/" in mail.outbox[0].body
 
 
-def test_send_my_link_is_rate_limited(client, summit, settings):
+def test_send_my_link_is_rate_limited(client, summit, settings, frozen_rate_window):
     settings.RATE_LIMITS = True
     codes = [
         client.post("/summits/sb25/link/", {"email": f"a{i}@example.org"}).status_code for i in range(11)

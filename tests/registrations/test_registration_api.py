@@ -327,7 +327,7 @@ def test_idempotency_keys_are_per_summit(api, summit):
     assert Registration.objects.count() == 2
 
 
-def test_registration_is_rate_limited_per_client(api, summit, settings):
+def test_registration_is_rate_limited_per_client(api, summit, settings, frozen_rate_window):
     settings.RATE_LIMITS = True
     statuses = [
         api.post(
@@ -342,7 +342,7 @@ def test_registration_is_rate_limited_per_client(api, summit, settings):
     assert other_client.status_code == 201
 
 
-def test_rate_limit_uses_the_address_our_trusted_proxy_saw(api, summit, settings):
+def test_rate_limit_uses_the_address_our_trusted_proxy_saw(api, summit, settings, frozen_rate_window):
     settings.RATE_LIMITS = True
     settings.TRUSTED_PROXY_COUNT = 1
     for i in range(30):
