@@ -40,10 +40,12 @@ def create_staff(*, email, summit, role, group_slug=None):
         or user_model.objects.filter(username=email).first()
     )
     if user is None:
-        user = user_model(username=email, email=email, is_staff=role == StaffRole.Role.PLANNER)
+        # Every staff account may sign in through the one sign-in page (the admin's); only planners
+        # get admin permissions, so the others see nothing there and go on to their own pages.
+        user = user_model(username=email, email=email, is_staff=True)
         user.set_unusable_password()
         user.save()
-    elif role == StaffRole.Role.PLANNER and not user.is_staff:
+    elif not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     StaffRole.objects.get_or_create(user=user, summit=summit, role=role, group=group)

@@ -17,9 +17,11 @@ from registrations.models import Registration
 from tests.factories import (
     GroupPreferenceFactory,
     PlanningGroupFactory,
+    RecommendationFactory,
     RegistrationFactory,
     SummitFactory,
     TicketTypeFactory,
+    VotingRoundFactory,
 )
 
 SLUG = "sb25"
@@ -81,6 +83,9 @@ def attendee_site(base_url, *, language="en"):
         hold_expires_at=now + datetime.timedelta(minutes=30),
     )
     paid_person = RegistrationFactory(summit=summit, ticket_type=paid, language=language, first_name="Max")
+    voter = person(first_name="Vera", group=housing, checked_in=True)
+    _voting_round(summit, housing)
+    facilitator_user = _facilitator(summit, housing)
 
     def goto(path):
         def opener(page):
@@ -125,6 +130,16 @@ def attendee_site(base_url, *, language="en"):
 
         return opener
 
+    def facilitator(page):
+        # Facilitators sign in on the one sign-in page, then work on their own group's page.
+        target = f"/summits/{SLUG}/groups/housing/facilitate/"
+        page.goto(f"{base_url}/admin/login/?next={target}")
+        page.fill("#id_username", facilitator_user.username)
+        page.fill("#id_password", FACILITATOR_PASSWORD)
+        with page.expect_navigation():
+            page.locator("input[type=submit], button[type=submit]").first.click()
+        page.wait_for_url(f"**{target}")
+
     def door_search(page):
         door(page)
         page.fill("#q", "ros")
@@ -150,7 +165,35 @@ def attendee_site(base_url, *, language="en"):
         "door (amber answer)": door_answer("amber"),
         "door (red answer)": door_answer("red"),
         "door (name search results)": door_search,
+        "vote (private link)": goto(links.manage_path(voter) + "vote/"),
+        "facilitator (own group)": facilitator,
     }
+
+
+FACILITATOR_PASSWORD = "a long facilitator passphrase"
+
+
+def _voting_round(summit, group):
+    from workshops.framework import load_framework, read_framework_file
+    from workshops.models import FrameworkVersion
+
+    if not FrameworkVersion.objects.exists():  # a transactional test before this one flushed it
+        load_framework(read_framework_file())
+    RecommendationFactory(group=group, title="Rent relief fund", state="shortlisted")
+    RecommendationFactory(group=group, title="Night buses", state="shortlisted")
+    return VotingRoundFactory(summit=summit)
+
+
+def _facilitator(summit, group):
+    from summit.models import StaffRole
+    from summit.services import create_staff
+
+    user, _token = create_staff(
+        email="facilitator@example.org", summit=summit, role=StaffRole.Role.FACILITATOR, group_slug=group.slug
+    )
+    user.set_password(FACILITATOR_PASSWORD)
+    user.save()
+    return user
 
 
 PAGE_NAMES = [
@@ -172,4 +215,6 @@ PAGE_NAMES = [
     "door (amber answer)",
     "door (red answer)",
     "door (name search results)",
+    "vote (private link)",
+    "facilitator (own group)",
 ]

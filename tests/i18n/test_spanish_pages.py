@@ -197,3 +197,25 @@ def test_page_not_found_and_not_allowed_speak_spanish(client, spanish_summit):
     for response in (missing, refused):
         assert '<html lang="es">' in response.content.decode()
         assert english_left(response.content.decode()) == []
+
+
+def test_vote_and_facilitator_pages_in_spanish_have_no_english_left(client, spanish_summit):
+    from summit.services import create_staff
+    from tests.factories import RecommendationFactory, VotingRoundFactory
+
+    housing = spanish_summit.groups.get()
+    RecommendationFactory(group=housing, title="Fondo de alquiler", state="shortlisted")
+    VotingRoundFactory(summit=spanish_summit)
+    voter = RegistrationFactory(summit=spanish_summit, language="es", group=housing, checked_in=True)
+    facilitator, _token = create_staff(
+        email="f@example.org", summit=spanish_summit, role=StaffRole.Role.FACILITATOR, group_slug=housing.slug
+    )
+
+    vote = client.get(links.manage_path(voter) + "vote/")
+    client.force_login(facilitator)
+    client.cookies["summit_language"] = "es"
+    facilitate = client.get(f"/summits/sb25/groups/{housing.slug}/facilitate/")
+
+    assert vote.status_code == facilitate.status_code == 200
+    assert english_left(vote.content.decode()) == []
+    assert english_left(facilitate.content.decode()) == []

@@ -107,3 +107,31 @@ def test_create_staff_facilitator_needs_a_group_of_that_summit():
 def test_create_staff_for_an_unknown_summit_fails_clearly():
     with pytest.raises(CommandError, match="No summit"):
         call_command("create_staff", "x@example.org", "--summit", "nope", "--role", "planner")
+
+
+def test_a_facilitator_signs_in_with_the_password_create_staff_set_and_reaches_their_group(client):
+    seed("--attendees", "0")
+    call_command(
+        "create_staff",
+        "fac@example.org",
+        "--summit",
+        "demo",
+        "--role",
+        "facilitator",
+        "--group",
+        "housing",
+        "--password",
+        "a long facilitator passphrase",
+        stdout=io.StringIO(),
+    )
+    page = "/summits/demo/groups/housing/facilitate/"
+
+    response = client.post(
+        f"/admin/login/?next={page}",
+        {"username": "fac@example.org", "password": "a long facilitator passphrase", "next": page},
+    )
+
+    assert response.status_code == 302 and response["Location"] == page
+    assert client.get(page).status_code == 200
+    assert client.get("/summits/demo/groups/transit/facilitate/").status_code == 403
+    assert "Summit planners" not in [g.name for g in StaffRole.objects.get().user.groups.all()]
