@@ -40,12 +40,11 @@ def create_staff(*, email, summit, role, group_slug=None):
         or user_model.objects.filter(username=email).first()
     )
     if user is None:
-        # Every staff account may sign in through the one sign-in page (the admin's); only planners
-        # get admin permissions, so the others see nothing there and go on to their own pages.
-        user = user_model(username=email, email=email, is_staff=True)
+        # Only planners use the admin; everyone else signs in at /accounts/login/.
+        user = user_model(username=email, email=email, is_staff=role == StaffRole.Role.PLANNER)
         user.set_unusable_password()
         user.save()
-    elif not user.is_staff:
+    elif role == StaffRole.Role.PLANNER and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     StaffRole.objects.get_or_create(user=user, summit=summit, role=role, group=group)

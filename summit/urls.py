@@ -1,6 +1,7 @@
 """Root URLs: the project wiring that mounts every app's pages and API."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -19,6 +20,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Staff who are not planners (facilitators, navigators, volunteers with a password) sign in here.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="summit/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", include(api_patterns)),
     path("", views.home, name="home"),
     path("", include((registrations_urls.urlpatterns, "registrations"))),

@@ -138,6 +138,9 @@ workshops-report-download              GET     -         -        -         -   
 workshops-vote                         GET     all       all      all       all       all         all       all     all
 workshops-vote                         POST    all       all      all       all       all         all       all     all
 admin:login                            GET     all       all      all       all       all         all       all     all
+login                                  GET     all       all      all       all       all         all       all     all
+login                                  POST    all       all      all       all       all         all       all     all
+logout                                 POST    all       all      all       all       all         all       all     all
 admin:logout                           POST    -         -        -         -         -           -         all     all
 admin:index                            GET     -         -        -         -         -           -         all     all
 admin:password_change                  GET     -         -        -         -         -           -         all     all
@@ -502,7 +505,7 @@ def is_refusal(response, path=""):
         return True
     if response.status_code in (301, 302, 303, 307, 308):
         location = response.get("Location", "")
-        if "/admin/login/" in location:
+        if "/admin/login/" in location or "/accounts/login/" in location:
             return True
         # The admin answers an object it does not show with a redirect to its index (the sign-in
         # page sends a signed-in member there too: that is an answer).

@@ -133,11 +133,11 @@ def attendee_site(base_url, *, language="en"):
     def facilitator(page):
         # Facilitators sign in on the one sign-in page, then work on their own group's page.
         target = f"/summits/{SLUG}/groups/housing/facilitate/"
-        page.goto(f"{base_url}/admin/login/?next={target}")
+        page.goto(f"{base_url}/accounts/login/?next={target}")
         page.fill("#id_username", facilitator_user.username)
         page.fill("#id_password", FACILITATOR_PASSWORD)
         with page.expect_navigation():
-            page.locator("input[type=submit], button[type=submit]").first.click()
+            page.locator("main button[type=submit]").click()
         page.wait_for_url(f"**{target}")
 
     def door_search(page):
@@ -167,6 +167,7 @@ def attendee_site(base_url, *, language="en"):
         "door (name search results)": door_search,
         "vote (private link)": goto(links.manage_path(voter) + "vote/"),
         "facilitator (own group)": facilitator,
+        "staff sign-in": goto("/accounts/login/"),
     }
 
 
@@ -217,4 +218,5 @@ PAGE_NAMES = [
     "door (name search results)",
     "vote (private link)",
     "facilitator (own group)",
+    "staff sign-in",
 ]

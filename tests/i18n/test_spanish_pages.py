@@ -56,6 +56,10 @@ def attendee_pages(client, summit):
         "thanks": client.get("/summits/sb25/thanks/?lang=es"),
         "send link": client.get("/summits/sb25/link/?lang=es"),
         "send link done": client.post("/summits/sb25/link/?lang=es", {"email": "a@example.org"}),
+        "staff sign-in": client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="es"),
+        "staff sign-in with errors": client.post(
+            "/accounts/login/", {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE="es"
+        ),
     }
     for name, registration in [
         ("confirmed", confirmed),

@@ -258,7 +258,7 @@ def test_the_planner_page_is_refused_to_volunteers_and_asks_strangers_to_sign_in
     assert volunteer.get("/summits/sb25/badges/").status_code == 403
     anonymous = Client().get("/summits/sb25/badges/")
     assert anonymous.status_code == 302
-    assert anonymous["Location"].startswith("/admin/login/")
+    assert anonymous["Location"].startswith("/accounts/login/")
 
 
 def test_the_attendee_downloads_the_badge_png_through_the_private_link(summit):

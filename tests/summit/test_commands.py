@@ -127,7 +127,7 @@ def test_a_facilitator_signs_in_with_the_password_create_staff_set_and_reaches_t
     page = "/summits/demo/groups/housing/facilitate/"
 
     response = client.post(
-        f"/admin/login/?next={page}",
+        f"/accounts/login/?next={page}",
         {"username": "fac@example.org", "password": "a long facilitator passphrase", "next": page},
     )
 
@@ -135,3 +135,27 @@ def test_a_facilitator_signs_in_with_the_password_create_staff_set_and_reaches_t
     assert client.get(page).status_code == 200
     assert client.get("/summits/demo/groups/transit/facilitate/").status_code == 403
     assert "Summit planners" not in [g.name for g in StaffRole.objects.get().user.groups.all()]
+
+
+def test_a_wrong_password_on_the_sign_in_page_is_refused_without_echoing_it(client):
+    seed("--attendees", "0")
+    call_command(
+        "create_staff",
+        "nav@example.org",
+        "--summit",
+        "demo",
+        "--role",
+        "navigator",
+        "--password",
+        "a long navigator passphrase",
+        stdout=io.StringIO(),
+    )
+
+    response = client.post(
+        "/accounts/login/", {"username": "nav@example.org", "password": "wrong-secret-guess"}
+    )
+
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert "wrong-secret-guess" not in response.content.decode()
+    assert "_auth_user_id" not in client.session

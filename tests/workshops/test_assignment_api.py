@@ -230,7 +230,7 @@ def test_planner_page_refuses_other_roles_and_sends_strangers_to_log_in(summit, 
     assert session(summit, StaffRole.Role.VOLUNTEER).get(page_url(summit)).status_code == 403
     assert session(SummitFactory(), StaffRole.Role.PLANNER).get(page_url(summit)).status_code == 403
     response = Client().get(page_url(summit))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_a_facilitator_downloads_their_own_groups_roster_only(summit, people, groups):
