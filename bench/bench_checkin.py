@@ -118,8 +118,8 @@ def free_port():
 
 
 def start_gunicorn(port):
-    workers = os.environ.get("BENCH_WORKERS", "2")
-    threads = os.environ.get("BENCH_THREADS", "8")
+    workers = os.environ.get("BENCH_WORKERS", "4")
+    threads = os.environ.get("BENCH_THREADS", "2")
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
