@@ -27,5 +27,10 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
             lines.append(f"  {role:<10} {email}  password: {password}  API token: {token}")
-        self.stdout.write("Demo sign-ins (admin: http://127.0.0.1:8000/admin/):")
+        self.stdout.write("Demo sign-ins:")
         self.stdout.write("\n".join(lines))
+        self.stdout.write(
+            f"  The planner signs in at /admin/ (and /summits/{summit}/planner/groups/, /summits/{summit}/badges/, "
+            f"/summits/{summit}/reports/); the volunteer at /accounts/login/, then opens /summits/{summit}/door/ "
+            f"(or give a phone a door link: manage.py door_link {summit})."
+        )
