@@ -1,8 +1,5 @@
 """Door pages: the volunteer's scanning page, door links (open, manage) and the planner dashboard."""
 
-import base64
-import io
-
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
@@ -27,6 +24,7 @@ from registrations.doorlinks import (
     revoke_door_link,
 )
 from registrations.models import DoorLink
+from registrations.qr import qr_data_uri
 from summit.models import Summit
 from summit.permissions import PLANNER, VOLUNTEER, has_role
 
@@ -160,25 +158,13 @@ def door_links_page(request, slug):
             error = exc.message
         else:
             url = door_link_url(token, base=request.build_absolute_uri("/"))
-            created = {"link": link, "url": url, "qr": _qr_data_uri(url)}
+            created = {"link": link, "url": url, "qr": qr_data_uri(url)}
     links = DoorLink.objects.filter(summit=summit).select_related("created_by")
     return render(
         request,
         "registrations/door_links.html",
         {"summit": summit, "links": links, "created": created, "error": error, "now": timezone.now()},
     )
-
-
-def _qr_data_uri(text):
-    """A QR PNG (one pixel per module, scaled by CSS) as a data URI for the door link page."""
-    import qrcode
-
-    qr = qrcode.QRCode(border=4, box_size=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(text)
-    qr.make(fit=True)
-    buffer = io.BytesIO()
-    qr.make_image().save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 @never_cache

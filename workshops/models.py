@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from registrations.models import Registration
-from summit.models import PlanningGroup, Sector, Summit
+from summit.models import PlanningGroup, Sector, Summit, localized
 
 
 class Reason(models.TextChoices):
@@ -98,12 +98,6 @@ class Assignment(models.Model):
             return str(Reason(self.reason).label)
 
 
-def _bilingual(obj):
-    if translation.get_language() == "es" and obj.name_es:
-        return obj.name_es
-    return obj.name
-
-
 # --- The Upward Mobility Framework, shipped as versioned data (see workshops/framework.py) ---
 
 
@@ -150,7 +144,7 @@ class FrameworkItem(models.Model):
 
     @property
     def display_name(self):
-        return _bilingual(self)
+        return localized(self, "name")
 
 
 class Dimension(FrameworkItem):
