@@ -9,6 +9,8 @@ from harness import bench_env, fresh_database, gunicorn, manage, run_load, summa
 
 CAPACITY = 350
 PER_RUN = int(os.environ.get("BENCH_REQUESTS", "1500"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 
 
 def main():
@@ -18,7 +20,7 @@ def main():
     manage(env, "seed_demo", "--summit", "bench", "--attendees", "0", "--capacity", str(CAPACITY))
     rows = []
     oversold_total = 0
-    with gunicorn(env, app="bench.ceiling_wsgi") as port:
+    with gunicorn(env, app="bench.ceiling_wsgi", workers=WORKERS, threads=THREADS) as port:
         # Warm up every worker's connection.
         run_load(port, [("GET", "/api/summits/bench/", None)] * 64, clients=16)
         for clients in (16, 64):

@@ -2,7 +2,7 @@
 
 import django_filters
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
@@ -12,7 +12,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registrations import exports, idempotency, services
+from registrations import catalog, exports, idempotency, services
 from registrations.models import Registration
 from registrations.serializers import (
     RegistrationCreatedSerializer,
@@ -111,6 +111,17 @@ class RegistrationListCreateAPI(SummitScopedMixin, generics.ListAPIView):
         # Public registration needs no account; skipping session auth also skips CSRF for it.
         return [] if self._is_public_post() else super().get_authenticators()
 
+    def initial(self, request, *args, **kwargs):
+        if self._is_public_post():
+            # The hot path when registration opens: the summit, its ticket types and groups from
+            # this process's few-seconds-old catalog; the seat decision rereads what matters.
+            self.catalog = catalog.for_slug(kwargs["slug"])
+            if self.catalog is None:
+                raise Http404
+            self.summit = self.catalog.summit
+            return super(SummitScopedMixin, self).initial(request, *args, **kwargs)
+        return super().initial(request, *args, **kwargs)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Registration.objects.none()
@@ -148,7 +159,9 @@ class RegistrationListCreateAPI(SummitScopedMixin, generics.ListAPIView):
         summit = self.summit
 
         def register():
-            serializer = RegistrationInputSerializer(data=data, context={"summit": summit})
+            serializer = RegistrationInputSerializer(
+                data=data, context={"summit": summit, "catalog": self.catalog}
+            )
             serializer.is_valid(raise_exception=True)
             registration, _created = services.register_attendee(summit, data=serializer.validated_data)
             return status.HTTP_201_CREATED, created_body(

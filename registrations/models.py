@@ -18,12 +18,17 @@ class RegistrationQuerySet(models.QuerySet):
         A payment hold keeps its seat until `checkout.expire_holds` has had Stripe expire the
         Checkout Session and released it, not merely until the hold's time is up: someone may
         be paying at that very moment, and they must not find their seat taken."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(status=Registration.Status.CONFIRMED)
-            | Q(status=Registration.Status.PENDING_PAYMENT)
-            | Q(status=Registration.Status.WAITLISTED, offer_expires_at__gt=now)
-        )
+        return self.filter(holds_seat(now))
+
+
+def holds_seat(now=None):
+    """RegistrationQuerySet.holding_seats as a Q, for counting inside other queries."""
+    now = now or timezone.now()
+    return (
+        Q(status=Registration.Status.CONFIRMED)
+        | Q(status=Registration.Status.PENDING_PAYMENT)
+        | Q(status=Registration.Status.WAITLISTED, offer_expires_at__gt=now)
+    )
 
 
 class Registration(models.Model):

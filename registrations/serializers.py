@@ -48,13 +48,23 @@ class SlugOfSummit(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
-        try:
-            return self.get_queryset().get(slug=data)
-        except Exception:  # DoesNotExist, or a value the database refuses
+        found = self._lookup(data)
+        if found is None:
             raise serializers.ValidationError(
                 self.error_messages["does_not_exist"] % {"what": self.what, "value": repr(data)[:80]},
                 code="does_not_exist",
-            ) from None
+            )
+        return found
+
+    def _lookup(self, slug):
+        # The per-process catalog when the caller passed one (registrations.catalog), else the database.
+        catalog = self.context.get("catalog")
+        if catalog is not None:
+            return getattr(catalog, self.related).get(slug)
+        try:
+            return self.get_queryset().get(slug=slug)
+        except Exception:  # DoesNotExist, or a value the database refuses
+            return None
 
 
 class RegistrationInputSerializer(serializers.Serializer):

@@ -10,15 +10,17 @@ instead of overselling (on SQLite the IMMEDIATE transaction mode gives the same 
 import datetime
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from registrations import links
+from registrations import catalog, links
 from registrations.badges import set_badge_code
 from registrations.models import GroupPreference, Registration
 from summit.errors import DomainError
-from summit.models import Summit
+from summit.models import Summit, registration_state
 from summit.promo import find_promo_code, redeem_promo_code
 
 logger = logging.getLogger(__name__)
@@ -48,15 +50,11 @@ def _lock_summit(summit):
     return Summit.objects.select_for_update().get(pk=summit.pk)
 
 
-def _has_seat(summit, ticket_type, now):
-    if seats_left(summit, now=now) <= 0:
-        return False
-    quota_left = ticket_seats_left(ticket_type, now=now)
-    return quota_left is None or quota_left > 0
-
-
 def check_registration_window(summit, now=None):
-    state = summit.registration_state(now)
+    _check_window_state(summit.registration_state(now))
+
+
+def _check_window_state(state):
     if state == "not_open":
         raise RegistrationError("registration_not_open", _("Registration has not opened yet."))
     if state == "closed":
@@ -119,13 +117,9 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
             )
 
     email = (data.get("email") or "").strip()
+    nested = connection.in_atomic_block
     try:
         with transaction.atomic():
-            if email:
-                existing = _live_registration_for_email(summit, email)
-                if existing is not None:
-                    transaction.on_commit(lambda: _send(existing, "already_registered"))
-                    return existing, False
             registration = Registration(summit=summit, ticket_type=ticket_type, registered_by=registered_by)
             for field in PROFILE_FIELDS:
                 if field in data:
@@ -136,29 +130,32 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
             if promo is not None:
                 redeem_promo_code(promo)  # counted atomically; rolled back with the registration
             # Written first as waitlisted (which holds no seat), so that the summit lock below is
-            # held only for the seat decision and the commit, not for every insert.
+            # held only for the seat decision and the commit, not for every insert. The unique
+            # index on the email refuses a second live registration here (IntegrityError below).
             registration.status = Status.WAITLISTED
             set_badge_code(registration)
             registration.save()
             _save_preferences(registration, data.get("group_preferences") or [], new=True)
-            summit = _lock_summit(summit)
-            # Taken under the lock, so waitlist order is the order in which seats were decided.
-            now = now or timezone.now()
-            if _has_seat(summit, ticket_type, now):
-                if price == 0:
-                    registration.status = Status.CONFIRMED
-                    registration.confirmed_at = now
-                else:
-                    registration.status = Status.PENDING_PAYMENT
-                    registration.hold_expires_at = now + datetime.timedelta(minutes=summit.hold_minutes)
-            else:
-                registration.waitlisted_at = now
-            registration.save(update_fields=["status", "confirmed_at", "hold_expires_at", "waitlisted_at"])
+            _decide_seat(registration, summit, ticket_type, price=price, now=now)
+            if nested:
+                # Foreign keys are checked at COMMIT, which is the caller's here (an
+                # Idempotency-Key): check them now, while this savepoint can still be undone.
+                connection.check_constraints(table_names=_WRITTEN_TABLES)
     except IntegrityError:
-        # Two requests with the same email raced past the lookup; the database kept one.
+        # This email already has a live registration (or two requests with it raced): the
+        # database kept one, and its owner is sent their link.
         existing = _live_registration_for_email(summit, email) if email else None
         if existing is None:
-            raise
+            # Not the email: a ticket type or planning group deleted by another process since
+            # this one's catalog was read. Nothing was written; the next attempt sees the change.
+            catalog.clear()
+            raise RegistrationError(
+                "choices_changed",
+                _(
+                    "The ticket types or planning groups just changed. Please check your choices and send again."
+                ),
+                status_code=409,
+            ) from None
         transaction.on_commit(lambda: _send(existing, "already_registered"))
         return existing, False
     if registration.status == Status.CONFIRMED:
@@ -170,6 +167,121 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
 
         registration.checkout_url = checkout.begin_checkout(registration)
     return registration, True
+
+
+_WRITTEN_TABLES = ["registrations_registration", "registrations_grouppreference"]
+
+
+def _decide_seat(registration, summit, ticket_type, *, price, now=None):
+    """Give `registration` (saved as waitlisted, in the caller's transaction) a seat, a payment
+    hold or a place on the waitlist, and set `registration.waitlist_position` (None unless
+    waitlisted).
+
+    Three short statements while the summit row is locked (this is the hot path when
+    registration opens, so it is plain SQL rather than three ORM compilations per request):
+    the lock, which also reads the capacity and the ticket type's quota and "on sale" flag as
+    they are now; one count of the seats held (in all and of this ticket type) and of the people
+    already waiting; the update. The count is taken after the lock is granted, so it sees every
+    decision committed before ours."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_SQL[connection.features.has_select_for_update_of], [ticket_type.pk, summit.pk])
+        capacity, hold_minutes, opens_at, closes_at, ends_at, quota, active = cursor.fetchone()
+        # Taken under the lock, so waitlist order is the order in which seats were decided.
+        now = now or timezone.now()
+        # The window as it is now (the caller may have checked a copy a few seconds old).
+        _check_window_state(
+            registration_state(_datetime(opens_at), _datetime(closes_at), _datetime(ends_at), now)
+        )
+        if not active:
+            raise RegistrationError(
+                "ticket_type_unavailable",
+                _("This ticket type is not available."),
+                field="ticket_type",
+                status_code=400,
+            )
+        when = connection.ops.adapt_datetimefield_value(now)
+        cursor.execute(
+            _COUNT_SQL,
+            {**_STATUSES, "summit": summit.pk, "ticket_type": ticket_type.pk, "now": when},
+        )
+        taken, taken_of_type, waiting = cursor.fetchone()
+        has_seat = taken < capacity and (quota is None or taken_of_type < quota)
+        registration.waitlist_position = None
+        if has_seat and price == 0:
+            registration.status = Status.CONFIRMED
+            registration.confirmed_at = now
+        elif has_seat:
+            registration.status = Status.PENDING_PAYMENT
+            registration.hold_expires_at = now + datetime.timedelta(minutes=hold_minutes)
+        else:
+            registration.waitlisted_at = now
+            registration.waitlist_position = waiting + 1
+        adapt = connection.ops.adapt_datetimefield_value
+        cursor.execute(
+            "UPDATE registrations_registration SET status = %s, confirmed_at = %s, hold_expires_at = %s,"
+            " waitlisted_at = %s WHERE id = %s",
+            [
+                registration.status,
+                adapt(registration.confirmed_at),
+                adapt(registration.hold_expires_at),
+                adapt(registration.waitlisted_at),
+                registration.pk,
+            ],
+        )
+
+
+_LOCK_SQL = {
+    # Keyed by whether the database can lock (PostgreSQL); SQLite's IMMEDIATE transactions
+    # already hold its one write lock from the start of the transaction.
+    True: "SELECT s.capacity, s.hold_minutes, s.registration_opens_at, s.registration_closes_at, s.ends_at,"
+    " t.quota, t.active FROM summit_summit s"
+    " JOIN summit_tickettype t ON t.summit_id = s.id AND t.id = %s WHERE s.id = %s FOR UPDATE OF s",
+    False: "SELECT s.capacity, s.hold_minutes, s.registration_opens_at, s.registration_closes_at, s.ends_at,"
+    " t.quota, t.active FROM summit_summit s"
+    " JOIN summit_tickettype t ON t.summit_id = s.id AND t.id = %s WHERE s.id = %s",
+}
+
+
+def _datetime(value):
+    """A datetime column read with plain SQL, as an aware datetime (SQLite keeps naive UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+# Seats held are what RegistrationQuerySet.holding_seats selects, written out in SQL (a test in
+# tests/registrations checks that the two always agree): confirmed, waiting for payment, or
+# waitlisted with an offer still open.
+_COUNT_SQL = """
+SELECT
+  COALESCE(SUM(CASE WHEN status = %(confirmed)s OR status = %(pending)s
+                      OR (status = %(waitlisted)s AND offer_expires_at > %(now)s)
+                    THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN (status = %(confirmed)s OR status = %(pending)s
+                          OR (status = %(waitlisted)s AND offer_expires_at > %(now)s))
+                         AND ticket_type_id = %(ticket_type)s
+                    THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN status = %(waitlisted)s AND waitlisted_at < %(now)s THEN 1 ELSE 0 END), 0)
+FROM registrations_registration
+WHERE summit_id = %(summit)s
+"""
+_STATUSES = {
+    "confirmed": Status.CONFIRMED,
+    "pending": Status.PENDING_PAYMENT,
+    "waitlisted": Status.WAITLISTED,
+}
+
+
+def seat_counts(summit, ticket_type, *, now=None):
+    """(seats held, seats held of `ticket_type`, people waiting), as the seat decision counts them."""
+    when = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COUNT_SQL, {**_STATUSES, "summit": summit.pk, "ticket_type": ticket_type.pk, "now": when}
+        )
+        return tuple(cursor.fetchone())
 
 
 def _fee_waiver(summit, ticket_type, data):
@@ -189,8 +301,11 @@ def _fee_waiver(summit, ticket_type, data):
 
 
 def _live_registration_for_email(summit, email):
+    # As the unique index on lower(email) of live registrations has it, so that it is used.
     return (
-        Registration.objects.filter(summit=summit, email__iexact=email)
+        Registration.objects.alias(email_lower=Lower("email"))
+        .filter(summit=summit, email_lower=email.lower())
+        .exclude(email="")
         .exclude(status=Status.CANCELLED)
         .first()
     )
@@ -210,6 +325,8 @@ def _save_preferences(registration, groups, *, new=False):
 def waitlist_position(registration):
     if registration.status != Status.WAITLISTED:
         return None
+    if getattr(registration, "waitlist_position", None) is not None:
+        return registration.waitlist_position  # counted when the seat was decided
     return (
         Registration.objects.filter(
             summit_id=registration.summit_id,

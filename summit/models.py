@@ -126,17 +126,22 @@ class Summit(models.Model):
 
     def registration_state(self, now=None):
         """'not_open', 'open' or 'closed' at the given moment."""
-        now = now or timezone.now()
-        if self.registration_opens_at and now < self.registration_opens_at:
-            return "not_open"
-        closes = self.registration_closes_at or self.ends_at
-        if now >= closes:
-            return "closed"
-        return "open"
+        return registration_state(self.registration_opens_at, self.registration_closes_at, self.ends_at, now)
 
     @property
     def registration_open(self):
         return self.registration_state() == "open"
+
+
+def registration_state(opens_at, closes_at, ends_at, now=None):
+    """'not_open', 'open' or 'closed' at the given moment, for a summit with these times
+    (registration closes when the summit ends unless it closes earlier)."""
+    now = now or timezone.now()
+    if opens_at and now < opens_at:
+        return "not_open"
+    if now >= (closes_at or ends_at):
+        return "closed"
+    return "open"
 
 
 class TicketType(models.Model):

@@ -1,0 +1,163 @@
+"""The seat decision's own count and the per-process catalog of ticket types and groups.
+
+Registration decides seats with one hand-written count (registrations.services) and checks
+slugs against a catalog kept per process for a few seconds (registrations.catalog). These tests
+hold both to what a planner and an attendee would see: the count agrees with the seats the rest
+of Summit says are held, and an edit to ticket types or groups is obeyed on the next request."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from registrations import services
+from registrations.models import Registration
+from summit.models import PlanningGroup, TicketType
+from tests.factories import PlanningGroupFactory, RegistrationFactory, TicketTypeFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/summits/sb25/registrations/"
+
+
+def payload(**overrides):
+    data = {
+        "first_name": "Ana",
+        "email": "ana@example.org",
+        "sector": "resident",
+        "ticket_type": "community-resident",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_seat_count_agrees_with_holding_seats_in_every_state(summit):
+    now = timezone.now()
+    resident = summit.ticket_types.get()
+    staff = TicketTypeFactory(summit=summit, slug="staff", quota=10)
+    hour = datetime.timedelta(hours=1)
+    states = [
+        {"status": "confirmed"},
+        {"status": "pending_payment", "hold_expires_at": now + hour},
+        {"status": "pending_payment", "hold_expires_at": now - hour},  # held until Stripe expires it
+        {"status": "waitlisted", "waitlisted_at": now - 3 * hour, "offer_expires_at": now + hour},
+        {"status": "waitlisted", "waitlisted_at": now - 2 * hour, "offer_expires_at": now - hour},
+        {"status": "waitlisted", "waitlisted_at": now - hour},
+        {"status": "waitlisted", "waitlisted_at": now + hour},  # not ahead of someone waitlisted now
+        {"status": "cancelled", "cancelled_at": now},
+    ]
+    for index, state in enumerate(states):
+        for ticket_type in (resident, staff):
+            RegistrationFactory(
+                summit=summit,
+                ticket_type=ticket_type,
+                email=f"{ticket_type.slug}{index}@example.org",
+                **{"confirmed_at": None, **state},
+            )
+
+    taken, taken_of_staff, waiting = services.seat_counts(summit, staff, now=now)
+
+    held = Registration.objects.filter(summit=summit).holding_seats(now)
+    assert taken == held.count() == 8
+    assert taken_of_staff == held.filter(ticket_type=staff).count() == 4
+    assert (
+        waiting
+        == Registration.objects.filter(summit=summit, status="waitlisted", waitlisted_at__lt=now).count()
+    )
+    assert waiting == 6
+
+
+def test_the_waitlist_position_in_the_answer_is_the_persons_place_in_line(api, summit):
+    summit.capacity = 1
+    summit.save()
+    answers = [api.post(URL, payload(email=f"p{i}@example.org"), format="json").json() for i in range(4)]
+
+    assert [answer["status"] for answer in answers] == ["confirmed", "waitlisted", "waitlisted", "waitlisted"]
+    assert [answer["waitlist_position"] for answer in answers] == [None, 1, 2, 3]
+    third = Registration.objects.get(public_id=answers[3]["id"])
+    assert services.waitlist_position(Registration.objects.get(pk=third.pk)) == 3
+
+
+def test_a_ticket_type_added_after_a_registration_can_be_chosen_at_once(api, summit):
+    assert api.post(URL, payload(), format="json").status_code == 201
+
+    TicketTypeFactory(summit=summit, slug="partner")
+    PlanningGroupFactory(summit=summit, slug="new-group")
+
+    response = api.post(
+        URL,
+        payload(email="b@example.org", ticket_type="partner", group_preferences=["new-group"]),
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+
+
+def test_a_ticket_type_taken_off_sale_behind_the_cache_is_refused(api, summit):
+    """Another process's catalog may be a few seconds old: the seat decision reads the ticket
+    type again under the lock, so a ticket type taken off sale is refused at once, not sold."""
+    assert api.post(URL, payload(), format="json").status_code == 201
+    # A bulk update sends no signal, as an edit in another process would not reach this one.
+    TicketType.objects.filter(summit=summit).update(active=False)
+
+    response = api.post(URL, payload(email="late@example.org"), format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "ticket_type_unavailable"
+    assert "ticket_type" in response.json()["errors"]
+    assert not Registration.objects.filter(email="late@example.org").exists()
+
+
+def test_a_quota_lowered_behind_the_cache_is_obeyed(api, summit):
+    assert api.post(URL, payload(), format="json").status_code == 201
+    TicketType.objects.filter(summit=summit).update(quota=1)
+
+    response = api.post(URL, payload(email="second@example.org"), format="json")
+
+    assert response.json()["status"] == "waitlisted"
+
+
+def test_a_deleted_group_is_refused_with_the_field_named(api, summit):
+    PlanningGroupFactory(summit=summit, slug="housing")
+    assert api.post(URL, payload(group_preferences=["housing"]), format="json").status_code == 201
+    PlanningGroup.objects.get(slug="housing").delete()
+
+    response = api.post(URL, payload(email="c@example.org", group_preferences=["housing"]), format="json")
+
+    assert response.status_code == 400
+    assert "group_preferences" in response.json()["errors"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("idempotency_key", [None, "key-1"])
+def test_a_group_deleted_by_another_process_gets_a_409_and_writes_nothing(api, summit, idempotency_key):
+    group = PlanningGroupFactory(summit=summit, slug="housing")
+    assert api.post(URL, payload(), format="json").status_code == 201  # this process's catalog has it
+    with connection.cursor() as cursor:  # no signal reaches this process, as from another one
+        cursor.execute("DELETE FROM summit_planninggroup WHERE id = %s", [group.pk])
+    headers = {"HTTP_IDEMPOTENCY_KEY": idempotency_key} if idempotency_key else {}
+
+    response = api.post(
+        URL, payload(email="d@example.org", group_preferences=["housing"]), format="json", **headers
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "choices_changed"
+    assert not Registration.objects.filter(email="d@example.org").exists()
+    again = api.post(URL, payload(email="d@example.org", group_preferences=["housing"]), format="json")
+    assert again.status_code == 400 and "group_preferences" in again.json()["errors"]
+
+
+def test_registration_closed_behind_the_cache_is_refused_with_409(api, summit):
+    from summit.models import Summit
+
+    assert api.post(URL, payload(), format="json").status_code == 201
+    Summit.objects.filter(pk=summit.pk).update(
+        registration_closes_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    response = api.post(URL, payload(email="late@example.org"), format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "registration_closed"
+    assert not Registration.objects.filter(email="late@example.org").exists()
