@@ -71,7 +71,11 @@ def reissue_badge(registration, *, by):
 
     with transaction.atomic():
         # The row lock makes two planners reissuing at once produce two versions, not one.
-        locked = Registration.objects.select_for_update().select_related("summit").get(pk=registration.pk)
+        locked = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("summit")
+            .get(pk=registration.pk)
+        )
         if locked.status != Registration.Status.CONFIRMED:
             raise DomainError(
                 "not_confirmed", _("Only a confirmed registration has a badge."), status_code=409

@@ -281,7 +281,7 @@ def apply_session(session, *, event=None, now=None):
         summit_id = Registration.objects.filter(pk=payment.registration_id).values_list(
             "summit_id", flat=True
         )
-        Summit.objects.select_for_update().get(pk__in=summit_id)
+        Summit.objects.select_for_update(no_key=True).get(pk__in=summit_id)
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("summit", "ticket_type", "promo_code")
@@ -565,7 +565,7 @@ def expire_holds(*, now=None):
         live = list(registration.payments.filter(status__in=[Payment.Status.OPEN, Payment.Status.PROCESSING]))
         if not live:
             with transaction.atomic():
-                Summit.objects.select_for_update().get(pk=registration.summit_id)
+                Summit.objects.select_for_update(no_key=True).get(pk=registration.summit_id)
                 locked = Registration.objects.select_for_update().get(pk=registration.pk)
                 live_now = locked.payments.filter(
                     status__in=[Payment.Status.OPEN, Payment.Status.PROCESSING, Payment.Status.PAID]

@@ -42,9 +42,11 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="registrations")
+    # Indexes are few on purpose: every registration writes each of them while the seat rush is on.
+    # (summit, status, created_at) serves the summit's foreign key and every count by status.
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="registrations", db_index=False)
     ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="registrations")
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
@@ -82,14 +84,14 @@ class Registration(models.Model):
     link_version = models.PositiveIntegerField(default=1, editable=False)
     # The badge code itself is never stored: only its hash, for lookup at the door.
     badge_version = models.PositiveIntegerField(default=1, editable=False)
-    badge_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    badge_code_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)  # unique: Meta
     # When the current badge (this badge_version) was last put on a sheet; a reissue clears it.
     badge_printed_at = models.DateTimeField(_("badge printed at"), null=True, blank=True, editable=False)
     registered_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     waitlisted_at = models.DateTimeField(null=True, blank=True)
@@ -109,6 +111,8 @@ class Registration(models.Model):
                 condition=~Q(email="") & ~Q(status="cancelled"),
                 name="registration_email_unique_per_summit",
             ),
+            # A constraint rather than unique=True, which would add a LIKE index no lookup uses.
+            models.UniqueConstraint(fields=["badge_code_hash"], name="registration_badge_code_unique"),
         ]
         indexes = [models.Index(fields=["summit", "status", "created_at"])]
 

@@ -47,7 +47,10 @@ def ticket_seats_left(ticket_type, *, now=None):
 
 def _lock_summit(summit):
     # The summit row lock serializes seat decisions for this summit (the last seat, quotas, offers).
-    return Summit.objects.select_for_update().get(pk=summit.pk)
+    # NO KEY UPDATE, as every lock on a summit row here: it excludes the others, but not the key
+    # share that PostgreSQL takes to check a new row's foreign key to the summit (a check-in,
+    # another registration's commit), which FOR UPDATE would make wait behind the seat decisions.
+    return Summit.objects.select_for_update(no_key=True).get(pk=summit.pk)
 
 
 def check_registration_window(summit, now=None):
@@ -235,7 +238,7 @@ _LOCK_SQL = {
     # already hold its one write lock from the start of the transaction.
     True: "SELECT s.capacity, s.hold_minutes, s.registration_opens_at, s.registration_closes_at, s.ends_at,"
     " t.quota, t.active FROM summit_summit s"
-    " JOIN summit_tickettype t ON t.summit_id = s.id AND t.id = %s WHERE s.id = %s FOR UPDATE OF s",
+    " JOIN summit_tickettype t ON t.summit_id = s.id AND t.id = %s WHERE s.id = %s FOR NO KEY UPDATE OF s",
     False: "SELECT s.capacity, s.hold_minutes, s.registration_opens_at, s.registration_closes_at, s.ends_at,"
     " t.quota, t.active FROM summit_summit s"
     " JOIN summit_tickettype t ON t.summit_id = s.id AND t.id = %s WHERE s.id = %s",

@@ -27,7 +27,7 @@ def purge_personal_data(summit, *, by=None, force=False, now=None):
         raise DomainError("summit_not_over", "The summit has not ended; use --force to purge anyway.")
     figures = registration_purge.attendance_figures(summit)
     with transaction.atomic():
-        summit = Summit.objects.select_for_update().get(pk=summit.pk)
+        summit = Summit.objects.select_for_update(no_key=True).get(pk=summit.pk)
         if not summit.purged_at:
             summit.aggregate_figures = figures
         counts = {

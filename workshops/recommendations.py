@@ -86,7 +86,7 @@ def create_recommendation(*, group, data, by=None):
     dimensions = data.pop("dimensions", [])
     _check_state(data.get("state"), by=by, group=group)
     # Lock the group row: two facilitators saving at once must not get the same number.
-    group = PlanningGroup.objects.select_for_update().select_related("summit").get(pk=group.pk)
+    group = PlanningGroup.objects.select_for_update(of=("self",)).select_related("summit").get(pk=group.pk)
     number = (Recommendation.objects.filter(group=group).aggregate(n=Max("number"))["n"] or 0) + 1
     reference = f"{summit_code(group.summit)}-{group_codes(group.summit)[group.pk]}-{number:02d}"
     recommendation = Recommendation.objects.create(

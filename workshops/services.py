@@ -23,7 +23,7 @@ from workshops.models import Assignment, AssignmentRun, Reason
 
 def _lock_summit(summit):
     # The summit row lock serializes runs, moves and publishing for one summit.
-    return Summit.objects.select_for_update().get(pk=summit.pk)
+    return Summit.objects.select_for_update(no_key=True).get(pk=summit.pk)
 
 
 def _groups(summit):
