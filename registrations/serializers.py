@@ -5,10 +5,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registrations.models import Registration
+from registrations.services import MAX_GROUPS
 from summit.models import Language, Sector
 from summit.validators import validate_multi_line, validate_single_line
 
-MAX_PREFERENCES = 3
+MAX_PREFERENCES = MAX_GROUPS  # the seat decision checks that many groups still exist
 
 
 def _line(max_length, *, required=False, **kwargs):

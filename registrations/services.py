@@ -120,7 +120,6 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
             )
 
     email = (data.get("email") or "").strip()
-    nested = connection.in_atomic_block
     try:
         with transaction.atomic():
             registration = Registration(summit=summit, ticket_type=ticket_type, registered_by=registered_by)
@@ -139,26 +138,16 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
             set_badge_code(registration)
             registration.save()
             _save_preferences(registration, data.get("group_preferences") or [], new=True)
-            _decide_seat(registration, summit, ticket_type, price=price, now=now)
-            if nested:
-                # Foreign keys are checked at COMMIT, which is the caller's here (an
-                # Idempotency-Key): check them now, while this savepoint can still be undone.
-                connection.check_constraints(table_names=_WRITTEN_TABLES)
+            groups = data.get("group_preferences") or []
+            _decide_seat(registration, summit, ticket_type, groups=groups, price=price, now=now)
     except IntegrityError:
         # This email already has a live registration (or two requests with it raced): the
         # database kept one, and its owner is sent their link.
         existing = _live_registration_for_email(summit, email) if email else None
         if existing is None:
-            # Not the email: a ticket type or planning group deleted by another process since
-            # this one's catalog was read. Nothing was written; the next attempt sees the change.
-            catalog.clear()
-            raise RegistrationError(
-                "choices_changed",
-                _(
-                    "The ticket types or planning groups just changed. Please check your choices and send again."
-                ),
-                status_code=409,
-            ) from None
+            # Not the email: a planning group deleted between the seat decision's check and the
+            # commit. Nothing was written; the next attempt sees the change.
+            raise _choices_changed() from None
         transaction.on_commit(lambda: _send(existing, "already_registered"))
         return existing, False
     if registration.status == Status.CONFIRMED:
@@ -172,10 +161,16 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
     return registration, True
 
 
-_WRITTEN_TABLES = ["registrations_registration", "registrations_grouppreference"]
+def _choices_changed():
+    catalog.clear()
+    return RegistrationError(
+        "choices_changed",
+        _("The ticket types or planning groups just changed. Please check your choices and send again."),
+        status_code=409,
+    )
 
 
-def _decide_seat(registration, summit, ticket_type, *, price, now=None):
+def _decide_seat(registration, summit, ticket_type, *, groups, price, now=None):
     """Give `registration` (saved as waitlisted, in the caller's transaction) a seat, a payment
     hold or a place on the waitlist, and set `registration.waitlist_position` (None unless
     waitlisted).
@@ -187,8 +182,19 @@ def _decide_seat(registration, summit, ticket_type, *, price, now=None):
     already waiting; the update. The count is taken after the lock is granted, so it sees every
     decision committed before ours."""
     with connection.cursor() as cursor:
-        cursor.execute(_LOCK_SQL[connection.features.has_select_for_update_of], [ticket_type.pk, summit.pk])
-        capacity, hold_minutes, opens_at, closes_at, ends_at, quota, active = cursor.fetchone()
+        group_ids = [group.pk for group in groups]
+        if len(group_ids) > MAX_GROUPS:
+            raise ValueError(f"at most {MAX_GROUPS} group preferences (the serializer's limit)")
+        padding = [0] * (MAX_GROUPS - len(group_ids))  # no row has id 0
+        cursor.execute(
+            _LOCK_SQL[connection.features.has_select_for_update_of],
+            [*group_ids, *padding, ticket_type.pk, summit.pk],
+        )
+        row = cursor.fetchone()
+        if row is None or row[-1] != len(set(group_ids)):
+            # The ticket type or a chosen group was deleted since this process's catalog was read.
+            raise _choices_changed()
+        capacity, hold_minutes, opens_at, closes_at, ends_at, quota, active, _groups = row
         # Taken under the lock, so waitlist order is the order in which seats were decided.
         now = now or timezone.now()
         # The window as it is now (the caller may have checked a copy a few seconds old).
@@ -233,15 +239,22 @@ def _decide_seat(registration, summit, ticket_type, *, price, now=None):
         )
 
 
+MAX_GROUPS = 3  # group preferences per registration (RegistrationInputSerializer uses it)
+
+# The summit row (locked), the ticket type and how many of the (up to three) chosen groups still
+# exist. Keyed by whether the database can lock rows (PostgreSQL); SQLite's IMMEDIATE
+# transactions already hold its one write lock from the start of the transaction.
 _LOCK_SQL = {
-    # Keyed by whether the database can lock (PostgreSQL); SQLite's IMMEDIATE transactions
-    # already hold its one write lock from the start of the transaction.
     True: "SELECT s.capacity, s.hold_minutes, s.registration_opens_at, s.registration_closes_at, s.ends_at,"
-    " t.quota, t.active FROM summit_summit s"
-    " JOIN summit_tickettype t ON t.summit_id = s.id AND t.id = %s WHERE s.id = %s FOR NO KEY UPDATE OF s",
+    " t.quota, t.active,"
+    " (SELECT COUNT(*) FROM summit_planninggroup g WHERE g.summit_id = s.id AND g.id IN (%s, %s, %s))"
+    " FROM summit_summit s JOIN summit_tickettype t ON t.summit_id = s.id AND t.id = %s"
+    " WHERE s.id = %s FOR NO KEY UPDATE OF s",
     False: "SELECT s.capacity, s.hold_minutes, s.registration_opens_at, s.registration_closes_at, s.ends_at,"
-    " t.quota, t.active FROM summit_summit s"
-    " JOIN summit_tickettype t ON t.summit_id = s.id AND t.id = %s WHERE s.id = %s",
+    " t.quota, t.active,"
+    " (SELECT COUNT(*) FROM summit_planninggroup g WHERE g.summit_id = s.id AND g.id IN (%s, %s, %s))"
+    " FROM summit_summit s JOIN summit_tickettype t ON t.summit_id = s.id AND t.id = %s"
+    " WHERE s.id = %s",
 }
 
 
