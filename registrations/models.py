@@ -114,7 +114,16 @@ class Registration(models.Model):
             # A constraint rather than unique=True, which would add a LIKE index no lookup uses.
             models.UniqueConstraint(fields=["badge_code_hash"], name="registration_badge_code_unique"),
         ]
-        indexes = [models.Index(fields=["summit", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["summit", "status", "created_at"]),
+            # Waitlist offers still open hold seats: the seat count finds them here, not by
+            # reading the whole waitlist. Only rows with an offer are in it.
+            models.Index(
+                fields=["summit", "offer_expires_at"],
+                condition=Q(offer_expires_at__isnull=False),
+                name="registration_open_offers",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}".strip()

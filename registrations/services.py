@@ -172,15 +172,15 @@ def _choices_changed():
 
 def _decide_seat(registration, summit, ticket_type, *, groups, price, now=None):
     """Give `registration` (saved as waitlisted, in the caller's transaction) a seat, a payment
-    hold or a place on the waitlist, and set `registration.waitlist_position` (None unless
-    waitlisted).
+    hold or a place on the waitlist.
 
     Three short statements while the summit row is locked (this is the hot path when
     registration opens, so it is plain SQL rather than three ORM compilations per request):
-    the lock, which also reads the capacity and the ticket type's quota and "on sale" flag as
-    they are now; one count of the seats held (in all and of this ticket type) and of the people
-    already waiting; the update. The count is taken after the lock is granted, so it sees every
-    decision committed before ours."""
+    the lock, which also reads the capacity, window and hold time, the ticket type's quota and
+    "on sale" flag and whether the chosen groups still exist, as they are now; one count of the
+    seats held (in all and of this ticket type); the update. The count is taken after the lock
+    is granted, so it sees every decision committed before ours. The waitlist position is
+    counted by the caller, after the lock is gone (waitlist_position)."""
     with connection.cursor() as cursor:
         group_ids = [group.pk for group in groups]
         if len(group_ids) > MAX_GROUPS:
@@ -213,9 +213,8 @@ def _decide_seat(registration, summit, ticket_type, *, groups, price, now=None):
             _COUNT_SQL,
             {**_STATUSES, "summit": summit.pk, "ticket_type": ticket_type.pk, "now": when},
         )
-        taken, taken_of_type, waiting = cursor.fetchone()
+        taken, taken_of_type = cursor.fetchone()
         has_seat = taken < capacity and (quota is None or taken_of_type < quota)
-        registration.waitlist_position = None
         if has_seat and price == 0:
             registration.status = Status.CONFIRMED
             registration.confirmed_at = now
@@ -224,7 +223,6 @@ def _decide_seat(registration, summit, ticket_type, *, groups, price, now=None):
             registration.hold_expires_at = now + datetime.timedelta(minutes=hold_minutes)
         else:
             registration.waitlisted_at = now
-            registration.waitlist_position = waiting + 1
         adapt = connection.ops.adapt_datetimefield_value
         cursor.execute(
             "UPDATE registrations_registration SET status = %s, confirmed_at = %s, hold_expires_at = %s,"
@@ -269,19 +267,13 @@ def _datetime(value):
 
 # Seats held are what RegistrationQuerySet.holding_seats selects, written out in SQL (a test in
 # tests/registrations checks that the two always agree): confirmed, waiting for payment, or
-# waitlisted with an offer still open.
+# waitlisted with an offer still open. Written so that PostgreSQL reads only those rows, through
+# the (summit, status, created_at) and open-offers indexes, however long the waitlist is.
 _COUNT_SQL = """
-SELECT
-  COALESCE(SUM(CASE WHEN status = %(confirmed)s OR status = %(pending)s
-                      OR (status = %(waitlisted)s AND offer_expires_at > %(now)s)
-                    THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN (status = %(confirmed)s OR status = %(pending)s
-                          OR (status = %(waitlisted)s AND offer_expires_at > %(now)s))
-                         AND ticket_type_id = %(ticket_type)s
-                    THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN status = %(waitlisted)s AND waitlisted_at < %(now)s THEN 1 ELSE 0 END), 0)
+SELECT COUNT(*), COALESCE(SUM(CASE WHEN ticket_type_id = %(ticket_type)s THEN 1 ELSE 0 END), 0)
 FROM registrations_registration
 WHERE summit_id = %(summit)s
+  AND (status IN (%(confirmed)s, %(pending)s) OR (status = %(waitlisted)s AND offer_expires_at > %(now)s))
 """
 _STATUSES = {
     "confirmed": Status.CONFIRMED,
@@ -291,7 +283,7 @@ _STATUSES = {
 
 
 def seat_counts(summit, ticket_type, *, now=None):
-    """(seats held, seats held of `ticket_type`, people waiting), as the seat decision counts them."""
+    """(seats held, seats held of `ticket_type`), as the seat decision counts them."""
     when = connection.ops.adapt_datetimefield_value(now or timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
@@ -341,8 +333,6 @@ def _save_preferences(registration, groups, *, new=False):
 def waitlist_position(registration):
     if registration.status != Status.WAITLISTED:
         return None
-    if getattr(registration, "waitlist_position", None) is not None:
-        return registration.waitlist_position  # counted when the seat was decided
     return (
         Registration.objects.filter(
             summit_id=registration.summit_id,

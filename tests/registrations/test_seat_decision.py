@@ -56,16 +56,11 @@ def test_the_seat_count_agrees_with_holding_seats_in_every_state(summit):
                 **{"confirmed_at": None, **state},
             )
 
-    taken, taken_of_staff, waiting = services.seat_counts(summit, staff, now=now)
+    taken, taken_of_staff = services.seat_counts(summit, staff, now=now)
 
     held = Registration.objects.filter(summit=summit).holding_seats(now)
     assert taken == held.count() == 8
     assert taken_of_staff == held.filter(ticket_type=staff).count() == 4
-    assert (
-        waiting
-        == Registration.objects.filter(summit=summit, status="waitlisted", waitlisted_at__lt=now).count()
-    )
-    assert waiting == 6
 
 
 def test_the_waitlist_position_in_the_answer_is_the_persons_place_in_line(api, summit):
