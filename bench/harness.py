@@ -173,3 +173,33 @@ def table(header, rows):
     print("|" + "|".join("---" for _ in header) + "|")
     for row in rows:
         print("| " + " | ".join(str(cell) for cell in row) + " |")
+
+
+def _cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def cpu_split(server):
+    """CPU seconds used so far by gunicorn's workers (children of `server`, a Popen) and by all
+    PostgreSQL processes (Linux /proc; None elsewhere). Differences over a run, divided by its
+    requests, say where a request's CPU goes."""
+    try:
+        workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        postgres = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if stat.read_text().split("(", 1)[1].startswith("postgres)"):
+                    postgres += _cpu_seconds(stat.parent.name)
+            except (OSError, IndexError):
+                continue
+        return {"server": sum(_cpu_seconds(pid) for pid in workers), "postgres": postgres}
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def cpu_per_request(before, after, count):
+    """(server ms, PostgreSQL ms) per request between two cpu_split() readings."""
+    if not before or not after:
+        return float("nan"), float("nan")
+    return tuple((after[key] - before[key]) * 1000 / count for key in ("server", "postgres"))
