@@ -15,6 +15,16 @@ from summit.permissions import PLANNER, VOLUNTEER, SummitRolePermission, remembe
 from summit.services import get_summit
 
 
+def _summit_of(user, roles):
+    """The summit of `roles` (`user`'s StaffRole rows at one summit, read with their summit), with
+    the roles recorded for this request's permission check; None when there are none."""
+    if not roles:
+        return None
+    summit = roles[0].summit
+    remember_roles(user, summit, {role.role for role in roles})
+    return summit
+
+
 class DoorTokenAuthentication(TokenAuthentication):
     """DRF's token authentication, plus, in the same query, the summit named in the URL and the
     account's roles there: a scan spends one query instead of three on who is asking. Nothing is
@@ -37,9 +47,16 @@ class DoorTokenAuthentication(TokenAuthentication):
         if not roles or not roles[0].user.is_active:
             return super().authenticate_credentials(key)
         user = roles[0].user
-        self.summit = roles[0].summit
-        remember_roles(user, self.summit, {role.role for role in roles})
+        self.summit = _summit_of(user, roles)
         return user, user.auth_token
+
+
+def _summit_of_signed_in(user, slug):
+    """For a signed-in session (a door link's device): the summit `slug` and the user's roles there
+    in one query (instead of two), or None when the user holds no role there."""
+    return _summit_of(
+        user, list(StaffRole.objects.select_related("summit").filter(user=user, summit__slug=slug))
+    )
 
 
 class IsDoorStaffOfSummit(SummitRolePermission):
@@ -63,7 +80,12 @@ class DoorAPIView(APIView):
         except exceptions.AuthenticationFailed:
             get_summit(kwargs["slug"])  # an unknown summit answers 404 before a bad token answers 401
             raise
-        self.summit = getattr(authenticator, "summit", None) or get_summit(kwargs["slug"])
+        summit = None
+        if isinstance(authenticator, DoorTokenAuthentication):
+            summit = authenticator.summit  # read with the token, when its account has a role there
+        elif isinstance(authenticator, SessionAuthentication):
+            summit = _summit_of_signed_in(request.user, kwargs["slug"])
+        self.summit = summit or get_summit(kwargs["slug"])
         super().initial(request, *args, **kwargs)
 
 
