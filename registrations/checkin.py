@@ -28,6 +28,20 @@ NOT_ADMITTED_REASONS = {
     Registration.Status.WAITLISTED: "waitlisted",
     Registration.Status.PENDING_PAYMENT: "unpaid",
 }
+# What a door answer shows of a registration, and the status it is decided on: all that a scan reads.
+DOOR_FIELDS = (
+    "public_id",
+    "status",
+    "first_name",
+    "last_name",
+    "accessibility_needs",
+    "interpretation_needs",
+    "dietary_needs",
+    "childcare_needs",
+    "group__name",
+    "group__name_es",
+    "group__room",
+)
 UNDO_WINDOW = datetime.timedelta(minutes=2)
 SEARCH_MIN_LETTERS = 3
 SEARCH_LIMIT = 20
@@ -85,27 +99,27 @@ def _replay(summit, by, nonce):
     )
 
 
-def _decide(registration, *, summit, by, device, nonce, scanned_at, offline, action, now):
-    """Under the registration's row lock: admit, or say why not. Writes the check-in and the log."""
-    existing = CheckIn.objects.select_related("by").filter(registration=registration).first()
-    if existing is not None:
-        result = CheckInResult(ALREADY, registration, existing, flagged=offline)
-    elif registration.status != Registration.Status.CONFIRMED:
+def _decide(registration, *, summit, by, device, nonce, scanned_at, offline):
+    """Under the registration's row lock: admit (writing the CheckIn), or say why not."""
+    # Asked after the lock is held, so it sees a check-in committed by whoever held the lock before us.
+    # (A join in the locking query would not: its rows come from before the wait.) The cheap
+    # existence test first: most scans are first scans.
+    if CheckIn.objects.filter(registration=registration).exists():
+        existing = CheckIn.objects.select_related("by").get(registration=registration)
+        return CheckInResult(ALREADY, registration, existing, flagged=offline)
+    if registration.status != Registration.Status.CONFIRMED:
         reason = NOT_ADMITTED_REASONS.get(registration.status, registration.status)
-        result = CheckInResult(NOT_ADMITTED, registration, reason=reason, flagged=offline)
-    else:
-        check_in = CheckIn.objects.create(
-            registration=registration,
-            summit=summit,
-            checked_in_at=scanned_at,
-            by=by,
-            device=device,
-            offline=offline,
-            nonce=nonce,
-        )
-        result = CheckInResult(OK, registration, check_in)
-    _log(summit, by, device, action, result, nonce=nonce, scanned_at=scanned_at, offline=offline)
-    return result
+        return CheckInResult(NOT_ADMITTED, registration, reason=reason, flagged=offline)
+    check_in = CheckIn.objects.create(
+        registration=registration,
+        summit=summit,
+        checked_in_at=scanned_at,
+        by=by,
+        device=device,
+        offline=offline,
+        nonce=nonce,
+    )
+    return CheckInResult(OK, registration, check_in)
 
 
 def _log(summit, by, device, action, result, *, nonce, scanned_at, offline, hits=None):
@@ -128,35 +142,35 @@ def _log(summit, by, device, action, result, *, nonce, scanned_at, offline, hits
 def _attempt(find, *, summit, by, device, nonce, scanned_at, offline, action):
     nonce = (nonce or "")[:64]
     device = (device or "")[:80]
-    replayed = _replay(summit, by, nonce)
-    if replayed is not None:
-        return replayed
     now = timezone.now()
     scanned_at = _clean_scan_time(scanned_at, now)
     try:
         with transaction.atomic():
             # The row lock serializes every scan of this badge: whoever holds it decides alone,
             # so two volunteers scanning one badge at once get one `ok` and one `already_checked_in`.
-            # (A retry racing its twin under the lock trips the nonce constraint: answered below.)
-            registration = find().select_for_update(of=("self",)).select_related("group").first()
+            registration = (
+                find().select_for_update(of=("self",)).select_related("group").only(*DOOR_FIELDS).first()
+            )
             if registration is None:
                 result = CheckInResult(UNKNOWN, flagged=offline)
-                _log(summit, by, device, action, result, nonce=nonce, scanned_at=scanned_at, offline=offline)
-                return result
-            return _decide(
-                registration,
-                summit=summit,
-                by=by,
-                device=device,
-                nonce=nonce,
-                scanned_at=scanned_at,
-                offline=offline,
-                action=action,
-                now=now,
-            )
+            else:
+                result = _decide(
+                    registration,
+                    summit=summit,
+                    by=by,
+                    device=device,
+                    nonce=nonce,
+                    scanned_at=scanned_at,
+                    offline=offline,
+                )
+            # A retry (a nonce this account already used) fails here on the log's unique constraint,
+            # which undoes this attempt's writes; it is answered below with the first answer. Looking
+            # the nonce up first would cost every scan a query for the rare retry.
+            _log(summit, by, device, action, result, nonce=nonce, scanned_at=scanned_at, offline=offline)
+            return result
     except IntegrityError:
-        # Two requests with one nonce raced past the replay check (an unknown code takes no lock),
-        # or two check-ins raced on a database without row locks: the first one's answer stands.
+        # A retry of an answered request, or two check-ins that raced on a database without row
+        # locks: the first one's answer stands.
         replayed = _replay(summit, by, nonce)
         if replayed is not None:
             return replayed

@@ -27,6 +27,14 @@ def roles_at(user, summit):
     return cache[summit.pk]
 
 
+def remember_roles(user, summit, roles):
+    """Record the roles `user` holds at `summit`, read by the caller in a query of its own, so
+    that roles_at does not ask again for this request (the cache lives on this user object only)."""
+    if not hasattr(user, "_summit_roles_cache"):
+        user._summit_roles_cache = {}
+    user._summit_roles_cache[summit.pk] = set(roles)
+
+
 def has_role(user, summit, *roles):
     return bool(roles_at(user, summit) & set(roles))
 

@@ -140,6 +140,17 @@ def test_retry_of_unknown_code_with_same_nonce_is_logged_once(summit, volunteer)
     assert ScanLog.objects.count() == 1
 
 
+def test_retry_after_an_undo_gets_the_first_answer_and_admits_nobody(summit, volunteer, person):
+    check_in(badge_code(person), summit=summit, by=volunteer, nonce="n-3")
+    undo_check_in(summit=summit, by=volunteer)
+
+    retry = check_in(badge_code(person), summit=summit, by=volunteer, nonce="n-3")
+
+    assert (retry.result, retry.replayed) == ("ok", True)
+    assert not CheckIn.objects.exists()
+    assert list(ScanLog.objects.values_list("action", flat=True)) == ["scan", "undo"]
+
+
 def test_every_attempt_is_logged_without_the_code(summit, volunteer, person):
     code = badge_code(person)
     check_in(code, summit=summit, by=volunteer, device="phone 1")

@@ -146,6 +146,54 @@ def test_volunteer_of_another_summit_gets_403(person):
     assert response.status_code == 403
 
 
+def test_removing_the_volunteer_role_refuses_the_next_scan(volunteer_api, summit, person):
+    other = RegistrationFactory(summit=summit)
+    assert volunteer_api.post(URL, {"code": badge_code(other)}, format="json").status_code == 201
+
+    StaffRole.objects.filter(user=volunteer_api.user, summit=summit).delete()
+    response = volunteer_api.post(URL, {"code": badge_code(person)}, format="json")
+
+    assert response.status_code == 403
+    assert not CheckIn.objects.filter(registration=person).exists()
+
+
+def test_deactivated_account_or_deleted_token_is_refused_on_the_next_scan(volunteer_api, person):
+    assert volunteer_api.get(URL + "search/?q=Rosa").status_code == 200
+
+    volunteer_api.user.is_active = False
+    volunteer_api.user.save(update_fields=["is_active"])
+    deactivated = volunteer_api.post(URL, {"code": badge_code(person)}, format="json")
+    volunteer_api.user.is_active = True
+    volunteer_api.user.save(update_fields=["is_active"])
+    volunteer_api.user.auth_token.delete()
+    token_deleted = volunteer_api.post(URL, {"code": badge_code(person)}, format="json")
+
+    assert (deactivated.status_code, token_deleted.status_code) == (401, 401)
+    assert not CheckIn.objects.exists()
+
+
+def test_planner_holding_another_role_too_reaches_the_planner_dashboard(summit):
+    client = staff_client(summit, StaffRole.Role.PLANNER)
+    StaffRole.objects.create(user=client.user, summit=summit, role=StaffRole.Role.VOLUNTEER)
+
+    assert client.get(URL + "dashboard/").status_code == 200
+
+
+def test_superuser_without_a_role_may_scan(summit, person):
+    client = staff_client(SummitFactory(slug="elsewhere"), StaffRole.Role.VOLUNTEER)
+    client.user.is_superuser = True
+    client.user.save(update_fields=["is_superuser"])
+
+    assert client.post(URL, {"code": badge_code(person)}, format="json").status_code == 201
+
+
+def test_bad_token_answers_401_and_unknown_summit_404(api, person):
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+
+    assert api.post(URL, {"code": badge_code(person)}, format="json").status_code == 401
+    assert api.post("/api/summits/nope/checkins/", {"code": "x"}, format="json").status_code == 404
+
+
 def test_unknown_summit_answers_404(volunteer_api):
     response = volunteer_api.post("/api/summits/nope/checkins/", {"code": "x"}, format="json")
 
