@@ -1,17 +1,18 @@
 """Check-in API under load: p50/p99 latency, throughput, errors and double admissions.
 
-Starts gunicorn (gthread workers) on a free loopback port against a PostgreSQL bench database,
-migrates it, seeds 3,500 confirmed registrations and one volunteer token per scanner, then runs
-scanners as threads with keep-alive HTTP connections:
+Starts gunicorn as the README deploys it (`--workers 4`: four sync workers, each serving one request
+at a time and closing the connection after it) on a free loopback port against a PostgreSQL bench
+database, migrates it, seeds 3,500 confirmed registrations and one volunteer token per scanner, then
+runs scanners as threads, each with its own HTTP/1.1 connection (kept alive when the server allows):
   - 6 scanners, 3,500 scans (each badge once);
   - 32 scanners, 3,500 scans (each badge once);
   - 32 scanners, 3,500 scans of 1,750 badges, each scanned twice at about the same time by two
     scanners (exactly one `ok` per badge expected).
 Target: p99 < 50 ms at 6 scanners, zero errors, zero double admissions. RATE_LIMITS=off.
 Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/summit_bench_checkin),
-BENCH_WORKERS (default 4), BENCH_THREADS (default 2), BENCH_WORKER_CLASS (default gthread; `sync`
-ignores BENCH_THREADS and closes each connection, as gunicorn's sync workers do), BENCH_ONLY (a
-comma-separated subset of the runs by number, e.g. `1` for the 6-scanner run alone).
+BENCH_WORKERS (default 4), BENCH_WORKER_CLASS (default sync; `gthread` keeps connections alive
+and runs BENCH_THREADS threads per worker, default 2), BENCH_ONLY (a comma-separated subset of the
+runs by number, e.g. `1` for the 6-scanner run alone).
 """
 
 import http.client
@@ -33,7 +34,7 @@ REGISTRATIONS = 3500
 SLUG = "bench-door"
 WORKERS = os.environ.get("BENCH_WORKERS", "4")
 THREADS = os.environ.get("BENCH_THREADS", "2")
-WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "gthread")
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 ONLY = {int(n) for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()}
 ENV = {
     **os.environ,
