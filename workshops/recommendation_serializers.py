@@ -30,6 +30,13 @@ class FrameworkSlugField(serializers.SlugRelatedField):
     def get_queryset(self):
         return self.model.objects.filter(version=FrameworkVersion.current())
 
+    def to_internal_value(self, data):
+        # A NUL can match no slug, and PostgreSQL refuses it in a query (a 500): answer as for
+        # any other unknown slug, naming the field.
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
 
 class RecommendationInputSerializer(serializers.Serializer):
     group = serializers.SlugField(help_text=_("Planning group slug."))

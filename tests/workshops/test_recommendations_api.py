@@ -181,3 +181,21 @@ def test_facilitator_lists_only_summit_wide_rounds_and_their_own_groups(
     assert mine.status_code == 200
     assert sorted(r["title"] for r in mine.json()) == ["Housing round", "Whole summit"]
     assert sorted(r["title"] for r in everything.json()) == ["Housing round", "Jobs round", "Whole summit"]
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("pillar", "inclusive-\x00neighborhoods"),
+        ("lever", "resource-\x00flows"),
+        ("predictors", ["x\x00"]),
+        ("dimensions", ["\x00"]),
+    ],
+)
+def test_a_nul_in_a_framework_slug_is_a_400_naming_the_field(housing_facilitator, field, value):
+    """PostgreSQL refuses NUL in a query; the answer is the unknown-slug error, never a 500."""
+    response = housing_facilitator.post(URL, payload(**{field: value}), format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not Recommendation.objects.exists()
