@@ -145,7 +145,11 @@ class RegistrationListCreateAPI(SummitScopedMixin, generics.ListAPIView):
         responses={
             201: RegistrationCreatedSerializer,
             400: OpenApiResponse(description="Errors keyed by field name"),
-            409: OpenApiResponse(description="Registration closed, not open yet, or payments unavailable"),
+            409: OpenApiResponse(
+                description="Registration closed or not open yet (`registration_closed`, `registration_not_open`), "
+                "payments unavailable (`payments_unavailable`), or a ticket type or planning group deleted "
+                "a moment ago (`choices_changed`: nothing was written; check the choices and send again)"
+            ),
             422: OpenApiResponse(description="Idempotency-Key reused with a different body"),
             429: OpenApiResponse(description="Rate limited"),
         },
