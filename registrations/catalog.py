@@ -60,14 +60,6 @@ def for_slug(slug):
     return catalog
 
 
-def for_summit(summit):
-    catalog = for_slug(summit.slug)
-    if catalog is None or catalog.summit.pk != summit.pk:
-        clear()
-        catalog = for_slug(summit.slug)
-    return catalog
-
-
 def clear(**kwargs):
     with _lock:
         _catalogs.clear()

@@ -208,12 +208,7 @@ def _decide_seat(registration, summit, ticket_type, *, groups, price, now=None):
                 field="ticket_type",
                 status_code=400,
             )
-        when = connection.ops.adapt_datetimefield_value(now)
-        cursor.execute(
-            _COUNT_SQL,
-            {**_STATUSES, "summit": summit.pk, "ticket_type": ticket_type.pk, "now": when},
-        )
-        taken, taken_of_type = cursor.fetchone()
+        taken, taken_of_type = seat_counts(summit, ticket_type, now=now)
         has_seat = taken < capacity and (quota is None or taken_of_type < quota)
         if has_seat and price == 0:
             registration.status = Status.CONFIRMED
