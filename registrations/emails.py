@@ -116,6 +116,12 @@ def _badge_attachment():
     return getattr(badges, "attach_badge_png", None)
 
 
+# Queued with a new registration before its seat is decided (registrations.services), in the
+# same transaction: the email sent is what the registration is by then.
+REGISTERED = "registered"
+_REGISTERED_KINDS = {"confirmed": "confirmed", "waitlisted": "waitlisted"}
+
+
 def send_registration_email(registration_id, kind):
     registration = (
         Registration.objects.select_related("summit", "ticket_type", "group")
@@ -124,5 +130,10 @@ def send_registration_email(registration_id, kind):
     )
     if registration is None or not registration.email:
         return False
+    if kind == REGISTERED:
+        # A payment hold gets no email here (checkout tells), a cancellation has its own.
+        kind = _REGISTERED_KINDS.get(registration.status)
+        if kind is None:
+            return False
     build_registration_email(registration, kind).send()
     return True

@@ -43,7 +43,8 @@ class Registration(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Indexes are few on purpose: every registration writes each of them while the seat rush is on.
-    # (summit, status, created_at) serves the summit's foreign key and every count by status.
+    # (summit, status, waitlisted_at) serves the summit's foreign key, every count by status, the
+    # waitlist's order and a waitlisted person's position (a range of it).
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="registrations", db_index=False)
     ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="registrations")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
@@ -115,7 +116,7 @@ class Registration(models.Model):
             models.UniqueConstraint(fields=["badge_code_hash"], name="registration_badge_code_unique"),
         ]
         indexes = [
-            models.Index(fields=["summit", "status", "created_at"]),
+            models.Index(fields=["summit", "status", "waitlisted_at"], name="registration_status_waitlist"),
             # Waitlist offers still open hold seats: the seat count finds them here, not by
             # reading the whole waitlist. Only rows with an offer are in it.
             models.Index(

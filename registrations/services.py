@@ -10,7 +10,7 @@ instead of overselling (on SQLite the IMMEDIATE transaction mode gives the same 
 import datetime
 import logging
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations import catalog, links
 from registrations.badges import set_badge_code
+from registrations.emails import REGISTERED
 from registrations.models import GroupPreference, Registration
 from summit.errors import DomainError
 from summit.models import Summit, registration_state
@@ -120,25 +121,28 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
             )
 
     email = (data.get("email") or "").strip()
+    registration = Registration(summit=summit, ticket_type=ticket_type, registered_by=registered_by)
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(registration, field, data[field])
+    registration.email = email
+    registration.fee_waived = fee_waived
+    registration.promo_code = promo
+    set_badge_code(registration)
+    groups = data.get("group_preferences") or []
     try:
         with transaction.atomic():
-            registration = Registration(summit=summit, ticket_type=ticket_type, registered_by=registered_by)
-            for field in PROFILE_FIELDS:
-                if field in data:
-                    setattr(registration, field, data[field])
-            registration.email = email
-            registration.fee_waived = fee_waived
-            registration.promo_code = promo
             if promo is not None:
                 redeem_promo_code(promo)  # counted atomically; rolled back with the registration
             # Written first as waitlisted (which holds no seat), so that the summit lock below is
             # held only for the seat decision and the commit, not for every insert. The unique
             # index on the email refuses a second live registration here (IntegrityError below).
             registration.status = Status.WAITLISTED
-            set_badge_code(registration)
-            registration.save()
-            _save_preferences(registration, data.get("group_preferences") or [], new=True)
-            groups = data.get("group_preferences") or []
+            registration.save(force_insert=True)
+            _save_preferences(registration, groups, new=True)
+            # Queued now, in this transaction, for whatever the seat decision makes of it: the
+            # email is the confirmation or the waitlist notice (none for a payment hold).
+            queue_email(registration, REGISTERED)
             _decide_seat(registration, summit, ticket_type, groups=groups, price=price, now=now)
     except IntegrityError:
         # This email already has a live registration (or two requests with it raced): the
@@ -148,13 +152,9 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
             # Not the email: a planning group deleted between the seat decision's check and the
             # commit. Nothing was written; the next attempt sees the change.
             raise _choices_changed() from None
-        transaction.on_commit(lambda: _send(existing, "already_registered"))
+        queue_email(existing, "already_registered")
         return existing, False
-    if registration.status == Status.CONFIRMED:
-        transaction.on_commit(lambda: _send(registration, "confirmed"))
-    elif registration.status == Status.WAITLISTED:
-        transaction.on_commit(lambda: _send(registration, "waitlisted"))
-    elif registration.status == Status.PENDING_PAYMENT:
+    if registration.status == Status.PENDING_PAYMENT:
         from registrations import checkout
 
         registration.checkout_url = checkout.begin_checkout(registration)
@@ -262,13 +262,23 @@ def _datetime(value):
 
 # Seats held are what RegistrationQuerySet.holding_seats selects, written out in SQL (a test in
 # tests/registrations checks that the two always agree): confirmed, waiting for payment, or
-# waitlisted with an offer still open. Written so that PostgreSQL reads only those rows, through
-# the (summit, status, created_at) and open-offers indexes, however long the waitlist is.
+# waitlisted with an offer still open. Each of the three is counted apart, by equality on the
+# status, so that an index finds only its rows ((summit, status, waitlisted_at), and the
+# open-offers partial index) whatever the planner's statistics say: when registration opens, the
+# table grows by hundreds of rows before autovacuum analyzes it, and a condition with OR or IN
+# was then read over the whole waitlist while the summit was locked.
 _COUNT_SQL = """
 SELECT COUNT(*), COALESCE(SUM(CASE WHEN ticket_type_id = %(ticket_type)s THEN 1 ELSE 0 END), 0)
-FROM registrations_registration
-WHERE summit_id = %(summit)s
-  AND (status IN (%(confirmed)s, %(pending)s) OR (status = %(waitlisted)s AND offer_expires_at > %(now)s))
+FROM (
+  SELECT ticket_type_id FROM registrations_registration
+  WHERE summit_id = %(summit)s AND status = %(confirmed)s
+  UNION ALL
+  SELECT ticket_type_id FROM registrations_registration
+  WHERE summit_id = %(summit)s AND status = %(pending)s
+  UNION ALL
+  SELECT ticket_type_id FROM registrations_registration
+  WHERE summit_id = %(summit)s AND offer_expires_at > %(now)s AND status = %(waitlisted)s
+) AS held
 """
 _STATUSES = {
     "confirmed": Status.CONFIRMED,
@@ -326,16 +336,22 @@ def _save_preferences(registration, groups, *, new=False):
 
 
 def waitlist_position(registration):
+    """1 for the first person waiting, and so on: the waitlisted registrations of the summit put
+    on the waitlist before this one, plus one. Counted through the (summit, status,
+    waitlisted_at) index."""
     if registration.status != Status.WAITLISTED:
         return None
-    return (
-        Registration.objects.filter(
-            summit_id=registration.summit_id,
-            status=Status.WAITLISTED,
-            waitlisted_at__lt=registration.waitlisted_at,
-        ).count()
-        + 1
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM registrations_registration"
+            " WHERE summit_id = %s AND status = %s AND waitlisted_at < %s",
+            [
+                registration.summit_id,
+                Status.WAITLISTED,
+                connection.ops.adapt_datetimefield_value(registration.waitlisted_at),
+            ],
+        )
+        return cursor.fetchone()[0] + 1
 
 
 @transaction.atomic
@@ -379,7 +395,7 @@ def cancel_registration(registration, *, by=None, now=None):
             on_cancelled = _payments_hook("on_registration_cancelled")
             if on_cancelled:
                 on_cancelled(registration, previous_status=previous, now=now)
-        transaction.on_commit(lambda: _send(registration, "cancelled"))
+        queue_email(registration, "cancelled")
         _offer_free_seats(summit, now=now)
     return registration
 
@@ -418,7 +434,7 @@ def _offer_free_seats(summit, *, now):
         registration.save(update_fields=["offer_expires_at", "updated_at"])
         offers.append(registration)
         free -= 1
-        transaction.on_commit(lambda r=registration: _send(r, "seat_offered"))
+        queue_email(registration, "seat_offered")
     return offers
 
 
@@ -439,7 +455,7 @@ def claim_offer(registration, *, now=None):
         if checkout.amount_due(registration) == 0:
             registration.status = Status.CONFIRMED
             registration.confirmed_at = now
-            transaction.on_commit(lambda: _send(registration, "confirmed"))
+            queue_email(registration, "confirmed")
         else:
             registration.status = Status.PENDING_PAYMENT
             registration.hold_expires_at = now + datetime.timedelta(minutes=registration.summit.hold_minutes)
@@ -476,7 +492,7 @@ def expire_offers(*, now=None):
                 registration.offer_expires_at = None
                 registration.waitlisted_at = now
                 registration.save(update_fields=["offer_expires_at", "waitlisted_at", "updated_at"])
-                transaction.on_commit(lambda r=registration: _send(r, "offer_expired"))
+                queue_email(registration, "offer_expired")
             expired += len(stale)
             _offer_free_seats(summit, now=now)
     return expired
@@ -487,7 +503,28 @@ def send_manage_link(summit, *, email):
     Answers nothing either way, so the form cannot tell who is registered."""
     registration = _live_registration_for_email(summit, email.strip()) if email else None
     if registration is not None:
-        transaction.on_commit(lambda: _send(registration, "manage_link"))
+        queue_email(registration, "manage_link")
+
+
+def queue_email(registration, kind):
+    """Queue one of the registration emails (registrations.emails) for the task worker.
+
+    With the database task backend (production), the task row is written in the caller's
+    transaction: it commits exactly when the change it tells of commits, and a crash between the
+    two cannot lose the email. With another backend (the immediate one runs the task at once),
+    it is queued after commit, so that nothing is sent for a change that is rolled back."""
+    if _tasks_in_this_database():
+        _send(registration, kind)
+    else:
+        transaction.on_commit(lambda: _send(registration, kind))
+
+
+def _tasks_in_this_database():
+    from django_tasks_db import DatabaseBackend
+
+    from registrations.tasks import send_registration_email
+
+    return isinstance(send_registration_email.get_backend(), DatabaseBackend) and connection.in_atomic_block
 
 
 def _send(registration, kind):
@@ -495,7 +532,11 @@ def _send(registration, kind):
 
     try:
         send_registration_email.enqueue(registration.pk, kind)
-    except Exception:
+    except Exception as error:
+        if isinstance(error, DatabaseError) and connection.in_atomic_block:
+            # The task row could not be written in the caller's transaction, which has failed
+            # with it: nothing of the change is kept, and the caller answers the error.
+            raise
         # A mail outage must never undo or fail a registration; the link can be re-sent.
         logger.exception("could not queue the %s email for registration %s", kind, registration.pk)
 
