@@ -156,3 +156,61 @@ def test_registration_closed_behind_the_cache_is_refused_with_409(api, summit):
     assert response.status_code == 409
     assert response.json()["code"] == "registration_closed"
     assert not Registration.objects.filter(email="late@example.org").exists()
+
+
+@pytest.mark.parametrize("groups", [[], ["transit"], ["transit", "housing", "jobs"]])
+def test_a_registration_is_stored_as_the_orm_would_store_it(api, summit, groups):
+    """Registration writes its rows with its own prepared INSERT (services._insert_registration):
+    what it stores must be exactly what Registration.save() and the preferences' save() store."""
+    from registrations.badges import badge_code, find_registration
+    from registrations.models import GroupPreference
+
+    for slug in ("transit", "housing", "jobs"):
+        PlanningGroupFactory(summit=summit, slug=slug)
+    given = payload(
+        first_name="Ana María",
+        last_name="Núñez",
+        badge_name="Ana",
+        pronouns="she/her",
+        email="Ana.Nunez@Example.org",
+        phone="+1 805 555 0100",
+        organization="Westside Tenants",
+        role_title="Organizer",
+        sector="community_org",
+        language="es",
+        accessibility_needs="Step-free seat",
+        interpretation_needs="Spanish",
+        dietary_needs="Vegetarian",
+        childcare_needs="Two children, 3 and 6",
+        share_with_group=True,
+        photo_consent=True,
+        group_preferences=groups,
+    )
+    before = timezone.now()
+
+    response = api.post(URL, given, format="json")
+
+    assert response.status_code == 201, response.json()
+    stored = Registration.objects.get(public_id=response.json()["id"])
+    twin = Registration(
+        summit=summit,
+        ticket_type=summit.ticket_types.get(),
+        **{name: value for name, value in given.items() if name not in ("ticket_type", "group_preferences")},
+    )
+    # The same person saved by the ORM (under another email, as both are live).
+    twin.email = "twin@example.org"
+    twin.status, twin.confirmed_at = stored.status, stored.confirmed_at
+    twin.save()
+    twin.refresh_from_db()
+    skip = {"id", "public_id", "email", "badge_code_hash", "created_at", "updated_at"}
+    for field in Registration._meta.concrete_fields:
+        if field.name not in skip:
+            assert getattr(stored, field.attname) == getattr(twin, field.attname), field.name
+    assert stored.status == "confirmed" and stored.email == "Ana.Nunez@Example.org"
+    assert before <= stored.created_at <= stored.updated_at <= timezone.now()
+    assert find_registration(summit, badge_code(stored)) == stored
+    assert list(
+        GroupPreference.objects.filter(registration=stored)
+        .order_by("rank")
+        .values_list("group__slug", "rank")
+    ) == [(slug, rank) for rank, slug in enumerate(groups, 1)]
