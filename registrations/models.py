@@ -43,8 +43,9 @@ class Registration(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Indexes are few on purpose: every registration writes each of them while the seat rush is on.
-    # (summit, status, waitlisted_at) serves the summit's foreign key, every count by status, the
-    # waitlist's order and a waitlisted person's position (a range of it).
+    # (status, summit, waitlisted_at) serves every count by status, the waitlist's order and a
+    # waitlisted person's position (a range of it). Status first, so that a query that does not
+    # name a status (the open offers of the seat count) can only take the open-offers index.
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="registrations", db_index=False)
     ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="registrations")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
@@ -116,7 +117,7 @@ class Registration(models.Model):
             models.UniqueConstraint(fields=["badge_code_hash"], name="registration_badge_code_unique"),
         ]
         indexes = [
-            models.Index(fields=["summit", "status", "waitlisted_at"], name="registration_status_waitlist"),
+            models.Index(fields=["status", "summit", "waitlisted_at"], name="registration_status_waitlist"),
             # Waitlist offers still open hold seats: the seat count finds them here, not by
             # reading the whole waitlist. Only rows with an offer are in it.
             models.Index(

@@ -139,10 +139,11 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
             # held only for the seat decision and the commit, not for every insert. The unique
             # index on the email refuses a second live registration here (IntegrityError below).
             registration.status = Status.WAITLISTED
-            _insert_registration(registration, groups)
-            # Queued now, in this transaction, for whatever the seat decision makes of it: the
-            # email is the confirmation or the waitlist notice (none for a payment hold).
-            queue_email(registration, REGISTERED)
+            # The email is queued now, in this transaction, for whatever the seat decision makes
+            # of it: the confirmation or the waitlist notice (none for a payment hold). On
+            # PostgreSQL with the database task queue, in the same statement as the inserts.
+            if not _insert_registration(registration, groups, queue_registered_email=True):
+                queue_email(registration, REGISTERED)
             _decide_seat(registration, summit, ticket_type, groups=groups, price=price, now=now)
     except IntegrityError:
         # This email already has a live registration (or two requests with it raced): the
@@ -262,11 +263,13 @@ def _datetime(value):
 
 # Seats held are what RegistrationQuerySet.holding_seats selects, written out in SQL (a test in
 # tests/registrations checks that the two always agree): confirmed, waiting for payment, or
-# waitlisted with an offer still open. Each of the three is counted apart, by equality on the
-# status, so that an index finds only its rows ((summit, status, waitlisted_at), and the
-# open-offers partial index) whatever the planner's statistics say: when registration opens, the
-# table grows by hundreds of rows before autovacuum analyzes it, and a condition with OR or IN
-# was then read over the whole waitlist while the summit was locked.
+# waitlisted with an offer still open. Each is counted apart, so that PostgreSQL reads only those
+# rows, however long the waitlist, whatever its statistics say (when registration opens, the
+# table grows by hundreds of rows before it is analyzed, and its prepared plan is reused):
+# confirmed and pending by equality on the status, through (status, summit, waitlisted_at); open
+# offers through the open-offers partial index. That is why the offers' status is compared as
+# `status || ''`, which no index can serve: otherwise a plan may take the status index and read
+# every waitlisted row to find the few with an offer, while the summit is locked.
 _COUNT_SQL = """
 SELECT COUNT(*), COALESCE(SUM(CASE WHEN ticket_type_id = %(ticket_type)s THEN 1 ELSE 0 END), 0)
 FROM (
@@ -277,7 +280,7 @@ FROM (
   WHERE summit_id = %(summit)s AND status = %(pending)s
   UNION ALL
   SELECT ticket_type_id FROM registrations_registration
-  WHERE summit_id = %(summit)s AND offer_expires_at > %(now)s AND status = %(waitlisted)s
+  WHERE summit_id = %(summit)s AND offer_expires_at > %(now)s AND status || '' = %(waitlisted)s
 ) AS held
 """
 _STATUSES = {
@@ -335,67 +338,127 @@ def _save_preferences(registration, groups, *, new=False):
     )
 
 
-def _insert_registration(registration, groups):
+def _insert_registration(registration, groups, *, queue_registered_email=False):
     """INSERT a new registration and its group preferences (best first): one statement on
-    PostgreSQL, two on SQLite.
+    PostgreSQL, two on SQLite. With queue_registered_email, and the database task queue, one
+    more INSERT queues the REGISTERED email; returns whether it did.
 
-    This is registration.save() and bulk_create() without the ORM's work of building the same
-    SQL on every request, on the path every registration takes when registration opens. The SQL
-    is built once per process from the model's fields, and each value goes through the field's
-    own pre_save and get_db_prep_save as in save() (timestamps, defaults, JSON, dates). No model
-    signals are sent: nothing listens to a registration's or a preference's save (a test holds
-    the rows written here to those save() writes)."""
-    sql, fields = _registration_insert()
-    params = [field.get_db_prep_save(field.pre_save(registration, True), connection) for field in fields]
+    This is registration.save(), bulk_create() and the task's enqueue() without the ORM's work
+    of building the same SQL on every request, on the path every registration takes when
+    registration opens. The SQL is built once per process from the models' fields (and short
+    enough for psycopg to keep it parsed), and each value goes through the field's own pre_save
+    and get_db_prep_save as in save() (timestamps, defaults, JSON, dates). Nothing listens to a
+    registration's or a preference's save signals (a test holds the rows written here to those
+    that save() writes); the task row gets the signals that django-tasks-db's enqueue sends."""
+    fields, _columns = _insert_columns(Registration)
+    params = _insert_values(registration, fields)
     preferences = [(group.pk, rank) for rank, group in enumerate(groups, 1)]
-    # Only placeholders and names from the models are put into these statements' text.
     with connection.cursor() as cursor:
-        if preferences and connection.vendor == "postgresql":
-            # The preferences in the same statement, from the id the registration's INSERT returns.
-            rows = ", ".join(["(%s::bigint, %s::smallint)"] * len(preferences))
+        if connection.vendor == "postgresql":
+            # The preferences take the id that the registration's INSERT returns.
             cursor.execute(
-                f"WITH r AS ({sql}), p AS (INSERT INTO {_PREFERENCES} SELECT r.id, v.group_id, v.rank"  # noqa: S608
-                f" FROM r, (VALUES {rows}) AS v (group_id, rank)) SELECT id FROM r",
+                _registration_insert_sql(len(preferences)),
                 [*params, *(value for preference in preferences for value in preference)],
             )
             registration.pk = cursor.fetchone()[0]
-            return _saved(registration)
-        cursor.execute(sql, params)
-        registration.pk = cursor.fetchone()[0]
-        if preferences:
-            rows = ", ".join(["(%s, %s, %s)"] * len(preferences))
-            cursor.execute(
-                f"INSERT INTO {_PREFERENCES} VALUES {rows}",  # noqa: S608
-                [value for group_id, rank in preferences for value in (registration.pk, group_id, rank)],
-            )
-    return _saved(registration)
+        else:
+            cursor.execute(_registration_insert_sql(0), params)
+            registration.pk = cursor.fetchone()[0]
+            if preferences:
+                cursor.execute(
+                    _preferences_insert_sql(len(preferences)),
+                    [value for group_id, rank in preferences for value in (registration.pk, group_id, rank)],
+                )
+        _saved(registration)
+        task_row = _registered_email_row(registration) if queue_registered_email else None
+        if task_row is None:
+            return False
+        task_fields, task_columns = _insert_columns(type(task_row))
+        cursor.execute(
+            f"INSERT INTO {task_row._meta.db_table} ({task_columns})"  # noqa: S608 (names from the model)
+            f" VALUES ({', '.join(['%s'] * len(task_fields))})",
+            _insert_values(task_row, task_fields),
+        )
+    from django_tasks.signals import task_enqueued
+
+    _saved(task_row)
+    task_enqueued.send(type(task_row.task.get_backend()), task_result=task_row.task_result)
+    return True
 
 
 _PREFERENCES = "registrations_grouppreference (registration_id, group_id, rank)"
 
 
-def _saved(registration):
-    registration._state.adding = False
-    registration._state.db = connection.alias
+@functools.cache
+def _registration_insert_sql(preferences):
+    """The registration's INSERT, returning its id; on PostgreSQL with this many preferences."""
+    fields, columns = _insert_columns(Registration)
+    insert = (
+        f"INSERT INTO {Registration._meta.db_table} ({columns})"  # noqa: S608 (names from the model)
+        f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id"
+    )
+    if not preferences:
+        return insert
+    rows = ", ".join(["(%s::bigint, %s::smallint)"] * preferences)
+    return (
+        f"WITH r AS ({insert}), p AS (INSERT INTO {_PREFERENCES} SELECT r.id, v.group_id, v.rank"  # noqa: S608
+        f" FROM r, (VALUES {rows}) AS v (group_id, rank)) SELECT id FROM r"
+    )
 
 
 @functools.cache
-def _registration_insert():
-    """The registration's INSERT statement (returning the new id) and its fields, in order."""
-    meta = Registration._meta
-    fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
-    quote = connection.ops.quote_name
-    # RETURNING: PostgreSQL, and SQLite from 3.35 (Python 3.11 on Debian 12 has 3.40).
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"  # noqa: S608
-        f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(meta.pk.column)}"
+def _preferences_insert_sql(preferences):
+    return f"INSERT INTO {_PREFERENCES} VALUES {', '.join(['(%s, %s, %s)'] * preferences)}"  # noqa: S608
+
+
+def _registered_email_row(registration):
+    """The task row that queues the REGISTERED email of `registration`, as django-tasks-db's
+    DatabaseBackend builds it in enqueue() (with its pre_save signal, which sets run_after);
+    None when the task queue is not this database's."""
+    from django.db.models.signals import pre_save
+    from django_tasks.utils import normalize_json
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from registrations.tasks import send_registration_email as task
+
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    backend.validate_task(task)
+    row = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs=normalize_json({"args": [registration.pk, REGISTERED], "kwargs": {}}),
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=task.run_after,
+        backend_name=backend.alias,
     )
-    return sql, fields
+    pre_save.send(sender=DBTaskResult, instance=row, raw=False, using=connection.alias, update_fields=None)
+    return row
+
+
+def _saved(instance):
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
+@functools.cache
+def _insert_columns(model):
+    """The fields an INSERT of `model` writes (all but an automatic id), and their columns."""
+    meta = model._meta
+    fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
+    return fields, ", ".join(connection.ops.quote_name(field.column) for field in fields)
+
+
+def _insert_values(instance, fields):
+    return [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
 
 
 def waitlist_position(registration):
     """1 for the first person waiting, and so on: the waitlisted registrations of the summit put
-    on the waitlist before this one, plus one. Counted through the (summit, status,
+    on the waitlist before this one, plus one. Counted through the (status, summit,
     waitlisted_at) index."""
     if registration.status != Status.WAITLISTED:
         return None

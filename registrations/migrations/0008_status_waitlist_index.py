@@ -12,11 +12,11 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    # The new index first, so that the summit's foreign key is never without one.
+    # The new index first: counts by status are never without one.
     operations = [
         migrations.AddIndex(
             model_name='registration',
-            index=models.Index(fields=['summit', 'status', 'waitlisted_at'], name='registration_status_waitlist'),
+            index=models.Index(fields=['status', 'summit', 'waitlisted_at'], name='registration_status_waitlist'),
         ),
         migrations.RemoveIndex(
             model_name='registration',

@@ -6,6 +6,7 @@ hold both to what a planner and an attendee would see: the count agrees with the
 of Summit says are held, and an edit to ticket types or groups is obeyed on the next request."""
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -214,3 +215,61 @@ def test_a_registration_is_stored_as_the_orm_would_store_it(api, summit, groups)
         .order_by("rank")
         .values_list("group__slug", "rank")
     ) == [(slug, rank) for rank, slug in enumerate(groups, 1)]
+
+
+def _scans(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _scans(child)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
+def test_the_seat_count_reads_no_waitlisted_row_even_with_a_reused_plan(summit):
+    """The count runs while the summit is locked, so it must not read the waitlist: with
+    PostgreSQL's generic plan (what a prepared statement reuses) and no statistics (a table that
+    grew since it was last analyzed), it still reads only the rows that hold seats."""
+    import re
+
+    now = timezone.now()
+    resident = summit.ticket_types.get()
+    for index in range(150):
+        RegistrationFactory(
+            summit=summit, status="waitlisted", waitlisted_at=now, email=f"w{index}@example.org"
+        )
+    RegistrationFactory(summit=summit, status="confirmed", email="seated@example.org")
+    RegistrationFactory(
+        summit=summit,
+        status="waitlisted",
+        waitlisted_at=now,
+        offer_expires_at=now + datetime.timedelta(hours=1),
+        email="offered@example.org",
+    )
+    names = []
+
+    def numbered(match):
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    prepared = re.sub(r"%\((\w+)\)s", numbered, services._COUNT_SQL)
+    values = {
+        "ticket_type": str(resident.pk),
+        "summit": str(summit.pk),
+        "now": f"'{now.isoformat()}'",
+        **{name: f"'{status}'" for name, status in services._STATUSES.items()},
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE seat_count AS {prepared}")
+        arguments = ", ".join(values[name] for name in names)
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE seat_count({arguments})")
+        plan = cursor.fetchone()[0]
+        cursor.execute("DEALLOCATE seat_count")
+
+    nodes = list(_scans(plan[0]["Plan"]))
+    assert plan[0]["Plan"]["Plans"][0]["Actual Rows"] == 2  # the seat and the open offer
+    read = {
+        node.get("Index Name", node["Node Type"]): node.get("Rows Removed by Filter", 0) for node in nodes
+    }
+    assert sum(read.values()) == 0, json.dumps(plan, indent=1)
+    assert not any(node["Node Type"] == "Seq Scan" for node in nodes)
