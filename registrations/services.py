@@ -135,16 +135,15 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
         with transaction.atomic():
             if promo is not None:
                 redeem_promo_code(promo)  # counted atomically; rolled back with the registration
-            # Written first as waitlisted (which holds no seat), so that the summit lock below is
-            # held only for the seat decision and the commit, not for every insert. The unique
-            # index on the email refuses a second live registration here (IntegrityError below).
-            registration.status = Status.WAITLISTED
-            # The email is queued now, in this transaction, for whatever the seat decision makes
-            # of it: the confirmation or the waitlist notice (none for a payment hold). On
-            # PostgreSQL with the database task queue, in the same statement as the inserts.
+            # The seat is decided first, under the summit lock, and the registration is then
+            # written once, with its final status: the lock is held for the count, these
+            # prepared inserts and the commit. The unique index on the email refuses a second
+            # live registration here (IntegrityError below).
+            _decide_seat(registration, summit, ticket_type, groups=groups, price=price, now=now)
+            # The email is queued in this transaction: the confirmation or the waitlist notice
+            # (none for a payment hold). With the database task queue, by the same INSERTs.
             if not _insert_registration(registration, groups, queue_registered_email=True):
                 queue_email(registration, REGISTERED)
-            _decide_seat(registration, summit, ticket_type, groups=groups, price=price, now=now)
     except IntegrityError:
         # This email already has a live registration (or two requests with it raced): the
         # database kept one, and its owner is sent their link.
@@ -172,16 +171,16 @@ def _choices_changed():
 
 
 def _decide_seat(registration, summit, ticket_type, *, groups, price, now=None):
-    """Give `registration` (saved as waitlisted, in the caller's transaction) a seat, a payment
-    hold or a place on the waitlist.
+    """Decide whether `registration` (not yet saved) gets a seat, a payment hold or a place on
+    the waitlist, and set its status fields. The summit row stays locked until the caller,
+    who saves the registration in the same transaction, commits.
 
-    Three short statements while the summit row is locked (this is the hot path when
-    registration opens, so it is plain SQL rather than three ORM compilations per request):
-    the lock, which also reads the capacity, window and hold time, the ticket type's quota and
-    "on sale" flag and whether the chosen groups still exist, as they are now; one count of the
-    seats held (in all and of this ticket type); the update. The count is taken after the lock
-    is granted, so it sees every decision committed before ours. The waitlist position is
-    counted by the caller, after the lock is gone (waitlist_position)."""
+    Two short statements in plain SQL (this is the hot path when registration opens): the
+    lock, which also reads the capacity, window and hold time, the ticket type's quota and
+    "on sale" flag and whether the chosen groups still exist, as they are now; then one count of
+    the seats held (in all and of this ticket type). The count is taken after the lock is
+    granted, so it sees every decision committed before ours. The waitlist position is counted
+    by the caller, after the lock is gone (waitlist_position)."""
     with connection.cursor() as cursor:
         group_ids = [group.pk for group in groups]
         if len(group_ids) > MAX_GROUPS:
@@ -218,19 +217,8 @@ def _decide_seat(registration, summit, ticket_type, *, groups, price, now=None):
             registration.status = Status.PENDING_PAYMENT
             registration.hold_expires_at = now + datetime.timedelta(minutes=hold_minutes)
         else:
+            registration.status = Status.WAITLISTED
             registration.waitlisted_at = now
-        adapt = connection.ops.adapt_datetimefield_value
-        cursor.execute(
-            "UPDATE registrations_registration SET status = %s, confirmed_at = %s, hold_expires_at = %s,"
-            " waitlisted_at = %s WHERE id = %s",
-            [
-                registration.status,
-                adapt(registration.confirmed_at),
-                adapt(registration.hold_expires_at),
-                adapt(registration.waitlisted_at),
-                registration.pk,
-            ],
-        )
 
 
 MAX_GROUPS = 3  # group preferences per registration (RegistrationInputSerializer uses it)
