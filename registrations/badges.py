@@ -45,19 +45,21 @@ def set_badge_code(registration):
     return registration
 
 
-def find_registration(summit, code):
-    """The registration of this summit whose current badge code is `code`, or None
-    (forged, altered, revoked or another summit's code)."""
+def registrations_with_code(summit, code):
+    """The registrations of this summit whose current badge code is `code` (at most one; none
+    for a forged, altered, revoked or other-summit code), as a queryset: the door locks it."""
     from registrations.models import Registration
 
     code = normalize_code(code)
     if not code.startswith(PREFIX) or len(code) != len(PREFIX) + CODE_CHARS:
-        return None
-    return (
-        Registration.objects.select_related("group", "ticket_type")
-        .filter(summit=summit, badge_code_hash=hash_code(code))
-        .first()
-    )
+        return Registration.objects.none()
+    return Registration.objects.filter(summit=summit, badge_code_hash=hash_code(code))
+
+
+def find_registration(summit, code):
+    """The registration of this summit whose current badge code is `code`, or None
+    (forged, altered, revoked or another summit's code)."""
+    return registrations_with_code(summit, code).select_related("group", "ticket_type").first()
 
 
 def reissue_badge(registration, *, by):

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.badges import CODE_CHARS, PREFIX, hash_code, normalize_code
+from registrations.badges import registrations_with_code
 from registrations.models import CheckIn, Registration, ScanLog
 from summit.errors import DomainError
 
@@ -181,16 +181,6 @@ def _attempt(find, *, summit, by, device, nonce, scanned_at, offline, action):
         return CheckInResult(ALREADY, registration, check_in, flagged=offline)
 
 
-def _by_code(summit, code):
-    """The registrations of `summit` whose current badge code is `code` (none for a forged,
-    altered, revoked or other-summit code), as a queryset the caller can lock: the rules of
-    badges.find_registration, in the same query as the lock."""
-    code = normalize_code(code)
-    if not code.startswith(PREFIX) or len(code) != len(PREFIX) + CODE_CHARS:
-        return Registration.objects.none()
-    return Registration.objects.filter(summit=summit, badge_code_hash=hash_code(code))
-
-
 def check_in(code, *, summit, by, device="", nonce=None, scanned_at=None, offline=False):
     """Admit the badge `code` at `summit`, or say why not, and log the attempt.
 
@@ -202,7 +192,7 @@ def check_in(code, *, summit, by, device="", nonce=None, scanned_at=None, offlin
     is flagged for planners, since the device already let the person in.
     """
     return _attempt(
-        lambda: _by_code(summit, code),
+        lambda: registrations_with_code(summit, code),
         summit=summit,
         by=by,
         device=device,
