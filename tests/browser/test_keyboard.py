@@ -98,6 +98,10 @@ def test_error_summary_takes_focus_and_its_links_move_focus_to_the_field(registr
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
+    # Chromium moves focus to an autofocus element at its next rendering step, which can come
+    # just after the load event that ends the navigation: wait for it (as a person would see it
+    # at once), failing if it never comes.
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'")
     summary = page.evaluate(FOCUSED)
     assert summary["id"] == "error-summary"
     targets = page.evaluate(
