@@ -1,5 +1,6 @@
 """Registration use cases. Each runs in one transaction and is what the pages, the API,
-commands and tasks call. Emails are sent after commit through the tasks API.
+commands and tasks call. Emails go through the tasks API (queue_email): with the database task
+queue, queued in the same transaction as the change they tell of; otherwise after commit.
 
 Seats: a summit's seats are held by confirmed registrations, unexpired payment holds and
 unexpired waitlist offers (see RegistrationQuerySet.holding_seats). Every use case that takes
@@ -95,7 +96,8 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
     nothing is written, the existing registration is returned with created=False, and its owner
     is emailed their private link: the caller answers exactly as for a new registration.
     Raises RegistrationError when the window is closed or the ticket type cannot be had.
-    Side effects after commit: the confirmation, waitlist or payment email.
+    Side effects: the confirmation or waitlist email, queued with the registration (queue_email);
+    for a payment hold, the Stripe Checkout session (registration.checkout_url).
     """
     check_registration_window(summit, now)
     ticket_type = data["ticket_type"]
@@ -315,9 +317,9 @@ def _live_registration_for_email(summit, email):
     )
 
 
-def _save_preferences(registration, groups, *, new=False):
-    if not new:
-        registration.preferences.all().delete()
+def _save_preferences(registration, groups):
+    """Replace an existing registration's group preferences (a new one's are inserted with it)."""
+    registration.preferences.all().delete()
     GroupPreference.objects.bulk_create(
         [
             GroupPreference(registration=registration, group=group, rank=rank)
