@@ -173,9 +173,7 @@ class RegistrationListCreateAPI(SummitScopedMixin, generics.ListAPIView):
             )
 
         key = request.headers.get("Idempotency-Key", "").strip()
-        status_code, body = idempotency.run_once(
-            f"registration:{summit.pk}", key, idempotency.request_fingerprint(data), register
-        )
+        status_code, body = idempotency.run_once(f"registration:{summit.pk}", key, data, register)
         return Response(body, status=status_code)
 
 

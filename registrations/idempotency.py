@@ -53,11 +53,13 @@ def remember(scope, key, fingerprint, status_code, body):
         )
 
 
-def run_once(scope, key, fingerprint, action):
+def run_once(scope, key, data, action):
     """Run `action() -> (status, body)` at most once per key, in one transaction with the
-    record of its answer."""
+    record of its answer; `data` is the request's body (the same key with another body is
+    refused)."""
     if not key:
         return action()
+    fingerprint = request_fingerprint(data)
     stored = replay(scope, key, fingerprint)
     if stored is not None:
         return stored

@@ -1,5 +1,3 @@
-import copy
-
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -70,6 +68,14 @@ class SlugOfSummit(serializers.SlugRelatedField):
             return None
 
 
+def _copy(field):
+    """copy.copy(field), without the generic protocol's cost (a field keeps its state in its
+    __dict__ and defines no __copy__)."""
+    copied = object.__new__(type(field))
+    copied.__dict__.update(field.__dict__)
+    return copied
+
+
 class RegistrationInputSerializer(serializers.Serializer):
     """What an attendee may give. Only what the summit needs: never immigration status,
     ID numbers, date of birth, address or justice history."""
@@ -116,9 +122,9 @@ class RegistrationInputSerializer(serializers.Serializer):
         # the summit and its catalog.
         fields = {}
         for name, field in self._declared_fields.items():
-            field = copy.copy(field)
+            field = _copy(field)
             if isinstance(field, serializers.ListField):
-                field.child = copy.copy(field.child)
+                field.child = _copy(field.child)
                 field.child.parent = field
             fields[name] = field
         return fields
