@@ -8,15 +8,28 @@ or gives a seat first locks the summit row, so concurrent requests queue for the
 instead of overselling (on SQLite the IMMEDIATE transaction mode gives the same queueing).
 """
 
+import contextlib
 import datetime
+import decimal
 import functools
+import json
 import logging
+import uuid
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    models,
+    transaction,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from psycopg.types.json import Jsonb
 
 from registrations import catalog, links
 from registrations.badges import set_badge_code
@@ -61,10 +74,8 @@ def check_registration_window(summit, now=None):
 
 
 def _check_window_state(state):
-    if state == "not_open":
-        raise RegistrationError("registration_not_open", _("Registration has not opened yet."))
-    if state == "closed":
-        raise RegistrationError("registration_closed", _("Registration is closed."))
+    if state != "open":
+        raise _refusal("registration_not_open" if state == "not_open" else "registration_closed")
 
 
 PROFILE_FIELDS = [
@@ -102,12 +113,7 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
     check_registration_window(summit, now)
     ticket_type = data["ticket_type"]
     if not ticket_type.active or ticket_type.summit_id != summit.pk:
-        raise RegistrationError(
-            "ticket_type_unavailable",
-            _("This ticket type is not available."),
-            field="ticket_type",
-            status_code=400,
-        )
+        raise _refusal("ticket_type_unavailable")
     ticket_type, fee_waived = _fee_waiver(summit, ticket_type, data)
     promo = None
     if (data.get("promo_code") or "").strip() and not ticket_type.is_free:
@@ -134,18 +140,14 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
     set_badge_code(registration)
     groups = data.get("group_preferences") or []
     try:
-        with transaction.atomic():
-            if promo is not None:
-                redeem_promo_code(promo)  # counted atomically; rolled back with the registration
-            # The seat is decided first, under the summit lock, and the registration is then
-            # written once, with its final status: the lock is held for the count, these
-            # prepared inserts and the commit. The unique index on the email refuses a second
-            # live registration here (IntegrityError below).
-            _decide_seat(registration, summit, ticket_type, groups=groups, price=price, now=now)
-            # The email is queued in this transaction: the confirmation or the waitlist notice
-            # (none for a payment hold). With the database task queue, by the same INSERTs.
-            if not _insert_registration(registration, groups, queue_registered_email=True):
-                queue_email(registration, REGISTERED)
+        if connection.vendor == "postgresql":
+            _register_postgresql(
+                registration, summit, ticket_type, groups=groups, price=price, promo=promo, now=now
+            )
+        else:
+            _register_portable(
+                registration, summit, ticket_type, groups=groups, price=price, promo=promo, now=now
+            )
     except IntegrityError:
         # This email already has a live registration (or two requests with it raced): the
         # database kept one, and its owner is sent their link.
@@ -172,26 +174,113 @@ def _choices_changed():
     )
 
 
+def _register_postgresql(registration, summit, ticket_type, *, groups, price, promo, now=None):
+    """Decide the seat of `registration` (not yet saved) and write it, its group preferences and
+    the task row of its email, by one call of the registrations_register() function (migration
+    0009): the lock, the count, the decision and the inserts in one round trip. Outside a
+    transaction, that call is its own transaction, and the summit stays locked only while the
+    function runs, not for the round trips of a transaction's statements and its commit. A promo
+    code is redeemed in the same transaction (and undone with it); inside a caller's transaction,
+    a savepoint keeps a refused duplicate from spoiling it. The moment of the decision (which
+    orders the waitlist) is the database's clock once the lock is granted, unless `now` is given."""
+    task_row = _registered_email_row(None)  # the function sets the registration's id in it
+    in_transaction = promo is not None or connection.in_atomic_block
+    with transaction.atomic() if in_transaction else contextlib.nullcontext():
+        if promo is not None:
+            redeem_promo_code(promo)  # counted atomically; rolled back with the registration
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _REGISTER_SQL,
+                [
+                    summit.pk,
+                    ticket_type.pk,
+                    [group.pk for group in groups],
+                    price > 0,
+                    now,
+                    _json_row(registration),
+                    _json_row(task_row) if task_row is not None else None,
+                ],
+            )
+            refused, registration.pk, status, hold_expires_at, decided_at, position = cursor.fetchone()
+        if refused:
+            raise _refusal(refused)
+        registration.status = status
+        registration.confirmed_at = decided_at if status == Status.CONFIRMED else None
+        registration.waitlisted_at = decided_at if status == Status.WAITLISTED else None
+        registration.hold_expires_at = hold_expires_at
+        registration.position_when_decided = position
+        _saved(registration)
+        if task_row is None:
+            queue_email(registration, REGISTERED)
+    if task_row is not None:
+        from django_tasks.signals import task_enqueued
+
+        task_row.args_kwargs["args"][0] = registration.pk
+        _saved(task_row)
+        task_enqueued.send(type(task_row.task.get_backend()), task_result=task_row.task_result)
+
+
+_REGISTER_SQL = (
+    "SELECT refused, new_id, new_status, new_hold_expires_at, decided_at, waitlist_position"
+    " FROM registrations_register("
+    "%s::bigint, %s::bigint, %s::bigint[], %s::boolean, %s::timestamptz, %s::jsonb, %s::jsonb)"
+)
+
+
+def _register_portable(registration, summit, ticket_type, *, groups, price, promo, now=None):
+    """As _register_postgresql, on a database without that function (SQLite), through the ORM:
+    in one transaction, whose IMMEDIATE mode holds SQLite's one write lock from its start, the
+    seat is decided in Python (_decide_seat), then the registration is saved once, with its
+    final status, and its email queued in the same transaction."""
+    with transaction.atomic():
+        if promo is not None:
+            redeem_promo_code(promo)
+        _decide_seat(registration, summit, ticket_type, groups=groups, price=price, now=now)
+        registration.save()
+        GroupPreference.objects.bulk_create(
+            [
+                GroupPreference(registration=registration, group=group, rank=rank)
+                for rank, group in enumerate(groups, 1)
+            ]
+        )
+        queue_email(registration, REGISTERED)
+
+
+def _refusal(code):
+    """The RegistrationError for a seat decision's refusal `code` (either way of deciding)."""
+    if code == "choices_changed":
+        return _choices_changed()
+    if code == "registration_not_open":
+        return RegistrationError("registration_not_open", _("Registration has not opened yet."))
+    if code == "registration_closed":
+        return RegistrationError("registration_closed", _("Registration is closed."))
+    if code == "ticket_type_unavailable":
+        return RegistrationError(
+            "ticket_type_unavailable",
+            _("This ticket type is not available."),
+            field="ticket_type",
+            status_code=400,
+        )
+    raise ValueError(f"unknown refusal {code!r}")
+
+
 def _decide_seat(registration, summit, ticket_type, *, groups, price, now=None):
     """Decide whether `registration` (not yet saved) gets a seat, a payment hold or a place on
-    the waitlist, and set its status fields. The summit row stays locked until the caller,
-    who saves the registration in the same transaction, commits.
+    the waitlist, and set its status fields: SQLite's way (_register_portable), in the
+    transaction that then saves the registration; PostgreSQL's registrations_register() function
+    makes the same decision, and the test suite runs against both.
 
     Two short statements in plain SQL (this is the hot path when registration opens): the
-    lock, which also reads the capacity, window and hold time, the ticket type's quota and
-    "on sale" flag and whether the chosen groups still exist, as they are now; then one count of
-    the seats held (in all and of this ticket type). The count is taken after the lock is
-    granted, so it sees every decision committed before ours. The waitlist position is counted
-    by the caller, after the lock is gone (waitlist_position)."""
+    summit's capacity, window and hold time, the ticket type's quota and "on sale" flag and
+    whether the chosen groups still exist, as they are now; then one count of the seats held
+    (in all and of this ticket type). The waitlist position is counted by the caller, after the
+    transaction (waitlist_position)."""
     with connection.cursor() as cursor:
         group_ids = [group.pk for group in groups]
         if len(group_ids) > MAX_GROUPS:
             raise ValueError(f"at most {MAX_GROUPS} group preferences (the serializer's limit)")
         padding = [0] * (MAX_GROUPS - len(group_ids))  # no row has id 0
-        cursor.execute(
-            _LOCK_SQL[connection.features.has_select_for_update_of],
-            [*group_ids, *padding, ticket_type.pk, summit.pk],
-        )
+        cursor.execute(_STATE_SQL, [*group_ids, *padding, ticket_type.pk, summit.pk])
         row = cursor.fetchone()
         if row is None or row[-1] != len(set(group_ids)):
             # The ticket type or a chosen group was deleted since this process's catalog was read.
@@ -204,12 +293,7 @@ def _decide_seat(registration, summit, ticket_type, *, groups, price, now=None):
             registration_state(_datetime(opens_at), _datetime(closes_at), _datetime(ends_at), now)
         )
         if not active:
-            raise RegistrationError(
-                "ticket_type_unavailable",
-                _("This ticket type is not available."),
-                field="ticket_type",
-                status_code=400,
-            )
+            raise _refusal("ticket_type_unavailable")
         taken, taken_of_type = seat_counts(summit, ticket_type, now=now)
         has_seat = taken < capacity and (quota is None or taken_of_type < quota)
         if has_seat and price == 0:
@@ -225,21 +309,14 @@ def _decide_seat(registration, summit, ticket_type, *, groups, price, now=None):
 
 MAX_GROUPS = 3  # group preferences per registration (RegistrationInputSerializer uses it)
 
-# The summit row (locked), the ticket type and how many of the (up to three) chosen groups still
-# exist. Keyed by whether the database can lock rows (PostgreSQL); SQLite's IMMEDIATE
-# transactions already hold its one write lock from the start of the transaction.
-_LOCK_SQL = {
-    True: "SELECT s.capacity, s.hold_minutes, s.registration_opens_at, s.registration_closes_at, s.ends_at,"
+# The summit, the ticket type and how many of the (up to three) chosen groups still exist.
+_STATE_SQL = (
+    "SELECT s.capacity, s.hold_minutes, s.registration_opens_at, s.registration_closes_at, s.ends_at,"
     " t.quota, t.active,"
     " (SELECT COUNT(*) FROM summit_planninggroup g WHERE g.summit_id = s.id AND g.id IN (%s, %s, %s))"
     " FROM summit_summit s JOIN summit_tickettype t ON t.summit_id = s.id AND t.id = %s"
-    " WHERE s.id = %s FOR NO KEY UPDATE OF s",
-    False: "SELECT s.capacity, s.hold_minutes, s.registration_opens_at, s.registration_closes_at, s.ends_at,"
-    " t.quota, t.active,"
-    " (SELECT COUNT(*) FROM summit_planninggroup g WHERE g.summit_id = s.id AND g.id IN (%s, %s, %s))"
-    " FROM summit_summit s JOIN summit_tickettype t ON t.summit_id = s.id AND t.id = %s"
-    " WHERE s.id = %s",
-}
+    " WHERE s.id = %s"
+)
 
 
 def _datetime(value):
@@ -328,83 +405,10 @@ def _save_preferences(registration, groups):
     )
 
 
-def _insert_registration(registration, groups, *, queue_registered_email=False):
-    """INSERT a new registration and its group preferences (best first): one statement on
-    PostgreSQL, two on SQLite. With queue_registered_email, and the database task queue, one
-    more INSERT queues the REGISTERED email; returns whether it did.
-
-    This is registration.save(), bulk_create() and the task's enqueue() without the ORM's work
-    of building the same SQL on every request, on the path every registration takes when
-    registration opens. The SQL is built once per process from the models' fields (and short
-    enough for psycopg to keep it parsed), and each value goes through the field's own pre_save
-    and get_db_prep_save as in save() (timestamps, defaults, JSON, dates). Nothing listens to a
-    registration's or a preference's save signals (a test holds the rows written here to those
-    that save() writes); the task row gets the signals that django-tasks-db's enqueue sends."""
-    fields, _columns = _insert_columns(Registration)
-    params = _insert_values(registration, fields)
-    preferences = [(group.pk, rank) for rank, group in enumerate(groups, 1)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The preferences take the id that the registration's INSERT returns.
-            cursor.execute(
-                _registration_insert_sql(len(preferences)),
-                [*params, *(value for preference in preferences for value in preference)],
-            )
-            registration.pk = cursor.fetchone()[0]
-        else:
-            cursor.execute(_registration_insert_sql(0), params)
-            registration.pk = cursor.fetchone()[0]
-            if preferences:
-                cursor.execute(
-                    _preferences_insert_sql(len(preferences)),
-                    [value for group_id, rank in preferences for value in (registration.pk, group_id, rank)],
-                )
-        _saved(registration)
-        task_row = _registered_email_row(registration) if queue_registered_email else None
-        if task_row is None:
-            return False
-        task_fields, task_columns = _insert_columns(type(task_row))
-        cursor.execute(
-            f"INSERT INTO {task_row._meta.db_table} ({task_columns})"  # noqa: S608 (names from the model)
-            f" VALUES ({', '.join(['%s'] * len(task_fields))})",
-            _insert_values(task_row, task_fields),
-        )
-    from django_tasks.signals import task_enqueued
-
-    _saved(task_row)
-    task_enqueued.send(type(task_row.task.get_backend()), task_result=task_row.task_result)
-    return True
-
-
-_PREFERENCES = "registrations_grouppreference (registration_id, group_id, rank)"
-
-
-@functools.cache
-def _registration_insert_sql(preferences):
-    """The registration's INSERT, returning its id; on PostgreSQL with this many preferences."""
-    fields, columns = _insert_columns(Registration)
-    insert = (
-        f"INSERT INTO {Registration._meta.db_table} ({columns})"  # noqa: S608 (names from the model)
-        f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id"
-    )
-    if not preferences:
-        return insert
-    rows = ", ".join(["(%s::bigint, %s::smallint)"] * preferences)
-    return (
-        f"WITH r AS ({insert}), p AS (INSERT INTO {_PREFERENCES} SELECT r.id, v.group_id, v.rank"  # noqa: S608
-        f" FROM r, (VALUES {rows}) AS v (group_id, rank)) SELECT id FROM r"
-    )
-
-
-@functools.cache
-def _preferences_insert_sql(preferences):
-    return f"INSERT INTO {_PREFERENCES} VALUES {', '.join(['(%s, %s, %s)'] * preferences)}"  # noqa: S608
-
-
-def _registered_email_row(registration):
-    """The task row that queues the REGISTERED email of `registration`, as django-tasks-db's
-    DatabaseBackend builds it in enqueue() (with its pre_save signal, which sets run_after);
-    None when the task queue is not this database's."""
+def _registered_email_row(registration_id):
+    """The task row that queues the REGISTERED email of the registration with this id, as
+    django-tasks-db's DatabaseBackend builds it in enqueue() (with its pre_save signal, which
+    sets run_after); None when the task queue is not this database's."""
     from django.db.models.signals import pre_save
     from django_tasks.utils import normalize_json
     from django_tasks_db import DatabaseBackend
@@ -418,7 +422,7 @@ def _registered_email_row(registration):
     backend.validate_task(task)
     row = DBTaskResult(
         id=backend._get_id(),
-        args_kwargs=normalize_json({"args": [registration.pk, REGISTERED], "kwargs": {}}),
+        args_kwargs=normalize_json({"args": [registration_id, REGISTERED], "kwargs": {}}),
         priority=task.priority,
         task_path=task.module_path,
         queue_name=task.queue_name,
@@ -435,23 +439,74 @@ def _saved(instance):
 
 
 @functools.cache
-def _insert_columns(model):
-    """The fields an INSERT of `model` writes (all but an automatic id), and their columns."""
+def _insert_fields(model):
+    """The fields an INSERT of `model` writes (all but an automatic id): each with its column, its
+    attribute and, for Django's own text, boolean, integer and foreign key fields, the type of
+    value that their get_db_prep_save gives back unchanged (and their pre_save only reads)."""
     meta = model._meta
-    fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
-    return fields, ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    return [
+        (field, field.column, field.attname, _AS_IS.get(type(field)))
+        for field in meta.local_concrete_fields
+        if field is not meta.auto_field
+    ]
 
 
-def _insert_values(instance, fields):
-    return [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+_AS_IS = {
+    models.CharField: str,
+    models.EmailField: str,
+    models.SlugField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.IntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.ForeignKey: int,  # to an integer key; another value goes through get_db_prep_save
+}
+
+
+def _json_row(instance):
+    """What save() would INSERT for `instance`, as one JSON object keyed by column (for
+    PostgreSQL's jsonb_populate_record): each value through its field's own pre_save and
+    get_db_prep_save (timestamps, defaults, JSON), as save() sends it, except a plain field's
+    value that is already what get_db_prep_save would give back."""
+    row = {}
+    database = connections[DEFAULT_DB_ALIAS]  # not the proxy, which looks it up on every use
+    for field, column, attname, as_is in _insert_fields(type(instance)):
+        if as_is is not None:
+            value = getattr(instance, attname)
+            if value is not None and type(value) is not as_is:
+                value = field.get_db_prep_save(value, database)
+        else:
+            value = field.get_db_prep_save(field.pre_save(instance, True), database)
+        row[column] = value
+    return Jsonb(row, dumps=_dumps)
+
+
+def _json_value(value):
+    if isinstance(value, datetime.date | datetime.time):  # datetimes too, with their offset
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    if isinstance(value, Jsonb):  # a JSONField's value, already made JSON-safe
+        return value.obj
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+_dumps = functools.partial(json.dumps, default=_json_value)
 
 
 def waitlist_position(registration):
     """1 for the first person waiting, and so on: the waitlisted registrations of the summit put
     on the waitlist before this one, plus one. Counted through the (status, summit,
-    waitlisted_at) index."""
+    waitlisted_at) index, unless registrations_register() has just told it (the number waiting
+    when it was put on the waitlist, itself included)."""
     if registration.status != Status.WAITLISTED:
         return None
+    decided = getattr(registration, "position_when_decided", None)
+    if decided is not None:
+        return decided
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*) FROM registrations_registration"

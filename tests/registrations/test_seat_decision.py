@@ -15,7 +15,7 @@ from django.utils import timezone
 from registrations import services
 from registrations.models import Registration
 from summit.models import PlanningGroup, TicketType
-from tests.factories import PlanningGroupFactory, RegistrationFactory, TicketTypeFactory
+from tests.factories import PlanningGroupFactory, RegistrationFactory, SummitFactory, TicketTypeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -224,52 +224,185 @@ def _scans(node):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
-def test_the_seat_count_reads_no_waitlisted_row_even_with_a_reused_plan(summit):
-    """The count runs while the summit is locked, so it must not read the waitlist: with
-    PostgreSQL's generic plan (what a prepared statement reuses) and no statistics (a table that
-    grew since it was last analyzed), it still reads only the rows that hold seats."""
-    import re
-
+def test_the_seat_decision_reads_no_waitlisted_row_even_with_reused_plans(summit):
+    """The decision runs while the summit is locked, so it must not read the waitlist: with
+    PostgreSQL's generic plans (what the function's statements reuse) and no statistics (a
+    table that grew since it was last analyzed), its statements read only the open offers from
+    the registrations, and the waitlist's length from the counts. auto_explain logs the plan
+    of every statement the function runs, and the test reads them back."""
     now = timezone.now()
     resident = summit.ticket_types.get()
     for index in range(150):
         RegistrationFactory(
-            summit=summit, status="waitlisted", waitlisted_at=now, email=f"w{index}@example.org"
+            summit=summit,
+            ticket_type=resident,
+            status="waitlisted",
+            waitlisted_at=now,
+            email=f"w{index}@example.org",
         )
-    RegistrationFactory(summit=summit, status="confirmed", email="seated@example.org")
+    RegistrationFactory(summit=summit, ticket_type=resident, status="confirmed", email="seated@example.org")
     RegistrationFactory(
         summit=summit,
+        ticket_type=resident,
         status="waitlisted",
         waitlisted_at=now,
         offer_expires_at=now + datetime.timedelta(hours=1),
         email="offered@example.org",
     )
-    names = []
-
-    def numbered(match):
-        if match[1] not in names:
-            names.append(match[1])
-        return f"${names.index(match[1]) + 1}"
-
-    prepared = re.sub(r"%\((\w+)\)s", numbered, services._COUNT_SQL)
-    values = {
-        "ticket_type": str(resident.pk),
-        "summit": str(summit.pk),
-        "now": f"'{now.isoformat()}'",
-        **{name: f"'{status}'" for name, status in services._STATUSES.items()},
-    }
+    summit.capacity = 2
+    summit.save()
+    logged = []
+    connection.ensure_connection()
+    connection.connection.add_notice_handler(lambda notice: logged.append(notice.message_primary))
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        cursor.execute(f"PREPARE seat_count AS {prepared}")
-        arguments = ", ".join(values[name] for name in names)
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE seat_count({arguments})")
-        plan = cursor.fetchone()[0]
-        cursor.execute("DEALLOCATE seat_count")
+        cursor.execute("LOAD 'auto_explain'")
+        for setting, value in [
+            ("plan_cache_mode", "force_generic_plan"),
+            ("auto_explain.log_min_duration", "0"),
+            ("auto_explain.log_nested_statements", "on"),
+            ("auto_explain.log_analyze", "on"),
+            ("auto_explain.log_format", "json"),
+            ("client_min_messages", "log"),
+        ]:
+            cursor.execute("SELECT set_config(%s, %s, true)", [setting, value])
 
-    nodes = list(_scans(plan[0]["Plan"]))
-    assert plan[0]["Plan"]["Plans"][0]["Actual Rows"] == 2  # the seat and the open offer
-    read = {
-        node.get("Index Name", node["Node Type"]): node.get("Rows Removed by Filter", 0) for node in nodes
-    }
-    assert sum(read.values()) == 0, json.dumps(plan, indent=1)
-    assert not any(node["Node Type"] == "Seq Scan" for node in nodes)
+    registration, _created = services.register_attendee(
+        summit,
+        data={"first_name": "Ana", "email": "ana@example.org", "sector": "resident", "ticket_type": resident},
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('client_min_messages', 'notice', true)")
+
+    assert registration.status == "waitlisted"
+    assert services.waitlist_position(registration) == 152
+    plans = [json.loads(message.split("plan:", 1)[1])["Plan"] for message in logged if "plan:" in message]
+    reads = [
+        node
+        for plan in plans
+        for node in _scans(plan)
+        if node.get("Relation Name") == "registrations_registration" and "Scan" in node["Node Type"]
+    ]
+    assert reads, logged  # the open offers are read from the registrations
+    for node in reads:
+        assert node["Node Type"] != "Seq Scan", json.dumps(plans, indent=1)
+        assert node["Actual Rows"] <= 1 and node.get("Rows Removed by Filter", 0) == 0, json.dumps(
+            node, indent=1
+        )
+
+
+@pytest.mark.parametrize("free", [0, 1])
+def test_a_new_registration_gets_a_seat_only_while_one_is_free_in_every_state(api, summit, free):
+    """The seats the decision counts are the seats the rest of Summit says are held (on
+    PostgreSQL from the status counts and the open offers, elsewhere by counting): with the
+    capacity set to the seats held, the next person waits; with one more, they get it."""
+    now = timezone.now()
+    resident = summit.ticket_types.get()
+    hour = datetime.timedelta(hours=1)
+    states = [
+        {"status": "confirmed"},
+        {"status": "pending_payment", "hold_expires_at": now + hour},
+        {"status": "waitlisted", "waitlisted_at": now - 3 * hour, "offer_expires_at": now + hour},
+        {"status": "waitlisted", "waitlisted_at": now - 2 * hour, "offer_expires_at": now - hour},
+        {"status": "waitlisted", "waitlisted_at": now - hour},
+        {"status": "cancelled", "cancelled_at": now},
+    ]
+    for index, state in enumerate(states):
+        RegistrationFactory(
+            summit=summit,
+            ticket_type=resident,
+            email=f"s{index}@example.org",
+            **{"confirmed_at": None, **state},
+        )
+    held = Registration.objects.filter(summit=summit).holding_seats().count()
+    assert held == 3
+    summit.capacity = held + free
+    summit.save()
+
+    answer = api.post(URL, payload(email="next@example.org"), format="json").json()
+
+    assert answer["status"] == ("confirmed" if free else "waitlisted")
+    # Waiting before: the expired offer and the one never offered (the open offer holds a seat
+    # but is still on the waitlist): this person is behind all three.
+    assert answer["waitlist_position"] == (None if free else 4)
+
+
+def test_the_waitlist_position_counts_only_those_still_waiting(api, summit):
+    summit.capacity = 1
+    summit.save()
+    answers = [api.post(URL, payload(email=f"p{i}@example.org"), format="json").json() for i in range(4)]
+    assert [answer["waitlist_position"] for answer in answers] == [None, 1, 2, 3]
+    services.cancel_registration(Registration.objects.get(public_id=answers[1]["id"]))
+
+    answer = api.post(URL, payload(email="late@example.org"), format="json").json()
+
+    assert answer["waitlist_position"] == 3
+    late = Registration.objects.get(public_id=answer["id"])
+    assert services.waitlist_position(late) == 3  # as counted later, on the manage page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the status counts are kept on PostgreSQL")
+def test_the_status_counts_follow_every_change_of_a_registration(summit):
+    """Triggers keep StatusCount whatever writes a registration: save(), a bulk update of the
+    status or ticket type, a delete, a bulk delete; a deleted summit's counts go with it."""
+    from django.db.models import Count
+
+    from registrations.models import StatusCount
+
+    resident = summit.ticket_types.get()
+    staff = TicketTypeFactory(summit=summit, slug="staff")
+    other = SummitFactory(slug="other")
+    other_type = TicketTypeFactory(summit=other, slug="community-resident")
+
+    def assert_counts_are_right():
+        counted = {
+            (row["summit"], row["ticket_type"], row["status"]): row["n"]
+            for row in Registration.objects.exclude(status="cancelled")
+            .values("summit", "ticket_type", "status")
+            .annotate(n=Count("id"))
+        }
+        kept = {
+            (row.summit_id, row.ticket_type_id, row.status): row.registrations
+            for row in StatusCount.objects.exclude(registrations=0)
+        }
+        assert kept == counted
+
+    registrations = [
+        RegistrationFactory(
+            summit=summit, ticket_type=ticket_type, status=status, email=f"{status}{index}@example.org"
+        )
+        for index, (ticket_type, status) in enumerate(
+            [
+                (resident, "confirmed"),
+                (resident, "waitlisted"),
+                (staff, "pending_payment"),
+                (staff, "waitlisted"),
+            ]
+            * 3
+        )
+    ]
+    RegistrationFactory(summit=other, ticket_type=other_type, status="waitlisted", email="o@example.org")
+    assert_counts_are_right()
+
+    first = registrations[1]
+    first.status = "confirmed"
+    first.save()
+    assert_counts_are_right()
+    registrations[2].status = "cancelled"
+    registrations[2].save(update_fields=["status"])
+    assert_counts_are_right()
+    Registration.objects.filter(summit=summit, status="waitlisted").update(ticket_type=resident)
+    assert_counts_are_right()
+    Registration.objects.filter(summit=summit, status="pending_payment").update(status="confirmed")
+    assert_counts_are_right()
+    Registration.objects.filter(pk=registrations[1].pk).update(status="confirmed")  # no change
+    assert_counts_are_right()
+    registrations[0].delete()
+    Registration.objects.filter(summit=summit, status="waitlisted").delete()
+    assert_counts_are_right()
+    Registration.objects.filter(summit=summit).delete()
+    summit_id = summit.pk
+    assert StatusCount.objects.filter(summit_id=summit_id).exists()
+    summit.delete()  # its counts with it
+    assert_counts_are_right()
+    assert not StatusCount.objects.filter(summit_id=summit_id).exists()
+    assert StatusCount.objects.get(summit=other).registrations == 1
