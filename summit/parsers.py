@@ -1,6 +1,7 @@
 """A JSON parser that answers hostile bodies with a 400 instead of a 500."""
 
 import json
+import re
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -10,8 +11,19 @@ from rest_framework.parsers import JSONParser
 MAX_DEPTH = 20
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _has_surrogate(text):
-    return any("\ud800" <= char <= "\udfff" for char in text)
+    return _SURROGATE.search(text) is not None
+
+
+def _plainly_fine(raw, limit):
+    """True when the raw body cannot hold what _check looks for, so the parsed value need not
+    be walked: a lone surrogate can only come from a \\u escape (UTF-8 cannot encode one, and
+    the strict decoder refused it), and a value deeper than `limit` (a value inside `limit`
+    nested arrays or objects) needs at least `limit` opening brackets."""
+    return b"\\u" not in raw and raw.count(b"[") + raw.count(b"{") < limit
 
 
 def _check(value, limit):
@@ -46,7 +58,7 @@ class SafeJSONParser(JSONParser):
             raise ParseError(_("The JSON body is nested too deeply."), code="malformed_json") from None
         except (ValueError, UnicodeDecodeError):
             raise ParseError(_("The request body is not valid JSON."), code="malformed_json") from None
-        problem = _check(data, MAX_DEPTH)
+        problem = None if _plainly_fine(raw, MAX_DEPTH) else _check(data, MAX_DEPTH)
         if problem == "depth":
             raise ParseError(_("The JSON body is nested too deeply."), code="malformed_json")
         if problem == "surrogate":
