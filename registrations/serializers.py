@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from registrations.models import Registration
 from registrations.services import MAX_GROUPS
@@ -128,6 +129,21 @@ class RegistrationInputSerializer(serializers.Serializer):
                 field.child.parent = field
             fields[name] = field
         return fields
+
+    @property
+    def _writable_fields(self):
+        # Of a JSON object's fields, DRF would skip each optional one that is absent and has no
+        # default (validate_empty_values raises SkipField for it): most of them in a typical
+        # registration. They are left out here without the exception's cost. Form data (whose
+        # list fields come under other keys) and partial updates go DRF's whole way.
+        data = getattr(self, "initial_data", None)
+        sure = type(data) is dict and not self.partial
+        for field in self.fields.values():
+            if field.read_only:
+                continue
+            if sure and field.field_name not in data and not field.required and field.default is empty:
+                continue
+            yield field
 
     def __init__(self, *args, email_required=True, **kwargs):
         super().__init__(*args, **kwargs)

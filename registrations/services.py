@@ -184,11 +184,12 @@ def _register_postgresql(registration, summit, ticket_type, *, groups, price, pr
     a savepoint keeps a refused duplicate from spoiling it. The moment of the decision (which
     orders the waitlist) is the database's clock once the lock is granted, unless `now` is given."""
     task_row = _registered_email_row(None)  # the function sets the registration's id in it
-    in_transaction = promo is not None or connection.in_atomic_block
+    database = connections[DEFAULT_DB_ALIAS]  # not the proxy, which looks it up on every use
+    in_transaction = promo is not None or database.in_atomic_block
     with transaction.atomic() if in_transaction else contextlib.nullcontext():
         if promo is not None:
             redeem_promo_code(promo)  # counted atomically; rolled back with the registration
-        with connection.cursor() as cursor:
+        with database.cursor() as cursor:
             cursor.execute(
                 _REGISTER_SQL,
                 [
@@ -429,13 +430,13 @@ def _registered_email_row(registration_id):
         run_after=task.run_after,
         backend_name=backend.alias,
     )
-    pre_save.send(sender=DBTaskResult, instance=row, raw=False, using=connection.alias, update_fields=None)
+    pre_save.send(sender=DBTaskResult, instance=row, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None)
     return row
 
 
 def _saved(instance):
     instance._state.adding = False
-    instance._state.db = connection.alias
+    instance._state.db = DEFAULT_DB_ALIAS
 
 
 @functools.cache
