@@ -64,8 +64,10 @@ def gunicorn(env, *, app="summit.wsgi", workers=4, threads=4):
 
 
 @contextlib.contextmanager
-def gunicorn_process(env, *, app="summit.wsgi", workers=4, threads=4):
-    """Like gunicorn(), yielding (master process, port): fault scenarios kill its workers."""
+def gunicorn_process(env, *, app="summit.wsgi", workers=4, threads=4, worker_class="gthread"):
+    """Like gunicorn(), yielding (master process, port): fault scenarios kill its workers.
+    worker_class "sync" (the README's deployment) serves one request per connection and ignores
+    `threads`."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -78,9 +80,8 @@ def gunicorn_process(env, *, app="summit.wsgi", workers=4, threads=4):
             "--workers",
             str(workers),
             "--worker-class",
-            "gthread",
-            "--threads",
-            str(threads),
+            worker_class,
+            *(["--threads", str(threads)] if worker_class == "gthread" else []),
             "--log-level",
             "warning",
             "--backlog",
