@@ -71,15 +71,27 @@ class Registration(models.Model):
     photo_consent = models.BooleanField(_("photos of me may be used"), default=False)
 
     # The published planning group (the workshops app's assignment writes it on publish).
+    # This and the other optional links are indexed only where set (Meta.indexes): a new
+    # registration has none of them, and writes no entry for them.
     group = models.ForeignKey(
-        PlanningGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="registrations"
+        PlanningGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        db_index=False,
     )
 
     hold_expires_at = models.DateTimeField(_("payment hold expires at"), null=True, blank=True)
     # Payments (issue 4): the promo code used, and whether the attendee took the free type
     # through "I cannot afford it" (no proof or reason is ever asked).
     promo_code = models.ForeignKey(
-        PromoCode, on_delete=models.PROTECT, null=True, blank=True, related_name="registrations"
+        PromoCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        db_index=False,
     )
     fee_waived = models.BooleanField(_("fee waived (cannot afford it)"), default=False)
     offer_expires_at = models.DateTimeField(_("waitlist offer expires at"), null=True, blank=True)
@@ -90,7 +102,13 @@ class Registration(models.Model):
     # When the current badge (this badge_version) was last put on a sheet; a reissue clears it.
     badge_printed_at = models.DateTimeField(_("badge printed at"), null=True, blank=True, editable=False)
     registered_by = models.ForeignKey(
-        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -125,6 +143,15 @@ class Registration(models.Model):
                 condition=Q(offer_expires_at__isnull=False),
                 name="registration_open_offers",
             ),
+            models.Index(fields=["group"], condition=Q(group__isnull=False), name="registration_group"),
+            models.Index(
+                fields=["promo_code"], condition=Q(promo_code__isnull=False), name="registration_promo_code"
+            ),
+            models.Index(
+                fields=["registered_by"],
+                condition=Q(registered_by__isnull=False),
+                name="registration_registered_by",
+            ),
         ]
 
     def __str__(self):
@@ -148,7 +175,10 @@ class Registration(models.Model):
 
 
 class GroupPreference(models.Model):
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="preferences")
+    # Looked up by registration through the (registration, rank) unique index: no index of its own.
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="preferences", db_index=False
+    )
     group = models.ForeignKey(PlanningGroup, on_delete=models.CASCADE, related_name="preferences")
     rank = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(3)])
 

@@ -216,9 +216,12 @@ def _register_postgresql(registration, summit, ticket_type, *, groups, price, pr
     if task_row is not None:
         from django_tasks.signals import task_enqueued
 
+        from registrations.tasks import send_registration_email
+
         task_row.args_kwargs["args"][0] = registration.pk
         _saved(task_row)
-        task_enqueued.send(type(task_row.task.get_backend()), task_result=task_row.task_result)
+        # As DatabaseBackend.enqueue() sends it (the sender is the backend's class).
+        task_enqueued.send(type(send_registration_email.get_backend()), task_result=task_row.task_result)
 
 
 _REGISTER_SQL = (

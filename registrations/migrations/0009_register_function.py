@@ -109,15 +109,15 @@ BEGIN
     -- Seats held (RegistrationQuerySet.holding_seats): confirmed or waiting for payment, from
     -- the counts; then waitlisted with an offer still open, through the open-offers partial
     -- index (`status || ''` keeps the status index, which would read the waitlist, away).
-    SELECT coalesce(sum(c.registrations), 0),
-           coalesce(sum(c.registrations) FILTER (WHERE c.ticket_type_id = p_ticket_type), 0)
+    SELECT coalesce(sum(held.n), 0), coalesce(sum(held.n) FILTER (WHERE held.ticket_type_id = p_ticket_type), 0)
       INTO taken, taken_of_type
-      FROM registrations_statuscount c
-     WHERE c.summit_id = p_summit AND c.status IN ('confirmed', 'pending_payment');
-    SELECT taken + count(*), taken_of_type + count(*) FILTER (WHERE r.ticket_type_id = p_ticket_type)
-      INTO taken, taken_of_type
-      FROM registrations_registration r
-     WHERE r.summit_id = p_summit AND r.offer_expires_at > moment AND r.status || '' = 'waitlisted';
+      FROM (
+        SELECT c.ticket_type_id, c.registrations AS n FROM registrations_statuscount c
+         WHERE c.summit_id = p_summit AND c.status IN ('confirmed', 'pending_payment')
+        UNION ALL
+        SELECT r.ticket_type_id, 1 FROM registrations_registration r
+         WHERE r.summit_id = p_summit AND r.offer_expires_at > moment AND r.status || '' = 'waitlisted'
+      ) AS held;
 
     reg := jsonb_populate_record(NULL::registrations_registration, p_registration);
     IF taken < summit_state.capacity AND (summit_state.quota IS NULL OR taken_of_type < summit_state.quota) THEN
