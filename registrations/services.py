@@ -12,10 +12,9 @@ import contextlib
 import datetime
 import decimal
 import functools
-import json
 import logging
-import uuid
 
+import orjson
 from django.db import (
     DEFAULT_DB_ALIAS,
     DatabaseError,
@@ -489,16 +488,17 @@ def _json_row(instance):
 
 
 def _json_value(value):
-    if isinstance(value, datetime.date | datetime.time):  # datetimes too, with their offset
-        return value.isoformat()
-    if isinstance(value, uuid.UUID | decimal.Decimal):
+    """What orjson cannot encode by itself (it encodes datetimes with their offset, dates and
+    UUIDs)."""
+    if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, Jsonb):  # a JSONField's value, already made JSON-safe
         return value.obj
     raise TypeError(f"no JSON form for {type(value).__name__}")
 
 
-_dumps = functools.partial(json.dumps, default=_json_value)
+def _dumps(row):
+    return orjson.dumps(row, default=_json_value)
 
 
 def waitlist_position(registration):
