@@ -17,7 +17,9 @@ time, are counted from the registrations, through their partial index.
 
 The registration and the task row come as JSON objects keyed by column, built in Python from
 the models' fields: jsonb_populate_record fills the table's row type, so a column added to the
-model later needs no change here. The function sets only the status and its time; the id comes from the table's identity.
+model later needs no change here. The function sets only the status and its time; the id comes
+from the table's identity. (Each statement of a VOLATILE function, the default, takes a new
+snapshot: that is what makes the count after the lock see the decisions before it.)
 """
 
 import django.db.models.deletion
