@@ -24,6 +24,7 @@ from django.db import (
     models,
     transaction,
 )
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -331,43 +332,12 @@ def _datetime(value):
     return value
 
 
-# Seats held are what RegistrationQuerySet.holding_seats selects, written out in SQL (a test in
-# tests/registrations checks that the two always agree): confirmed, waiting for payment, or
-# waitlisted with an offer still open. Each is counted apart, so that PostgreSQL reads only those
-# rows, however long the waitlist, whatever its statistics say (when registration opens, the
-# table grows by hundreds of rows before it is analyzed, and its prepared plan is reused):
-# confirmed and pending by equality on the status, through (status, summit, waitlisted_at); open
-# offers through the open-offers partial index. That is why the offers' status is compared as
-# `status || ''`, which no index can serve: otherwise a plan may take the status index and read
-# every waitlisted row to find the few with an offer, while the summit is locked.
-_COUNT_SQL = """
-SELECT COUNT(*), COALESCE(SUM(CASE WHEN ticket_type_id = %(ticket_type)s THEN 1 ELSE 0 END), 0)
-FROM (
-  SELECT ticket_type_id FROM registrations_registration
-  WHERE summit_id = %(summit)s AND status = %(confirmed)s
-  UNION ALL
-  SELECT ticket_type_id FROM registrations_registration
-  WHERE summit_id = %(summit)s AND status = %(pending)s
-  UNION ALL
-  SELECT ticket_type_id FROM registrations_registration
-  WHERE summit_id = %(summit)s AND offer_expires_at > %(now)s AND status || '' = %(waitlisted)s
-) AS held
-"""
-_STATUSES = {
-    "confirmed": Status.CONFIRMED,
-    "pending": Status.PENDING_PAYMENT,
-    "waitlisted": Status.WAITLISTED,
-}
-
-
 def seat_counts(summit, ticket_type, *, now=None):
-    """(seats held, seats held of `ticket_type`), as the seat decision counts them."""
-    when = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _COUNT_SQL, {**_STATUSES, "summit": summit.pk, "ticket_type": ticket_type.pk, "now": when}
-        )
-        return tuple(cursor.fetchone())
+    """(seats held, seats held of `ticket_type`), as _decide_seat counts them (SQLite's way;
+    PostgreSQL's function reads its status counts): RegistrationQuerySet.holding_seats."""
+    held = Registration.objects.filter(summit=summit).holding_seats(now or timezone.now())
+    counts = held.aggregate(taken=Count("pk"), of_type=Count("pk", filter=Q(ticket_type=ticket_type)))
+    return counts["taken"], counts["of_type"]
 
 
 def _fee_waiver(summit, ticket_type, data):

@@ -1,9 +1,10 @@
-"""The seat decision's own count and the per-process catalog of ticket types and groups.
+"""The seat decision's count and the per-process catalog of ticket types and groups.
 
-Registration decides seats with one hand-written count (registrations.services) and checks
-slugs against a catalog kept per process for a few seconds (registrations.catalog). These tests
-hold both to what a planner and an attendee would see: the count agrees with the seats the rest
-of Summit says are held, and an edit to ticket types or groups is obeyed on the next request."""
+Registration decides seats from its own count (on PostgreSQL in the registrations_register()
+function, from status counts that triggers keep; on SQLite in Python) and checks slugs against a
+catalog kept per process for a few seconds (registrations.catalog). These tests hold both to what
+a planner and an attendee would see: the count agrees with the seats the rest of Summit says are
+held, and an edit to ticket types or groups is obeyed on the next request."""
 
 import datetime
 import json
