@@ -58,8 +58,8 @@ def seed(database):
 def build(database, count, output):
     """In a fresh process: build the sheet of the first `count` badges, print JSON figures."""
     setup_django(database)
-    from registrations.badge_sheets import build_badge_sheet, select_badges
-    from registrations.badges import badge_code
+    from registrations.badges.codes import badge_code
+    from registrations.badges.sheets import build_badge_sheet, select_badges
     from summit.models import Summit
 
     summit = Summit.objects.get(slug="bench")
@@ -92,7 +92,7 @@ def decode_rate(pdf_path, codes, dpi=150):
     import pypdfium2
     import zxingcpp
 
-    from registrations.badge_sheets import LAYOUTS
+    from registrations.badges.sheets import LAYOUTS
 
     layout = LAYOUTS[LAYOUT]
     right = 0

@@ -172,7 +172,7 @@ def _seed_door(url, registrations, scanners):
 
     from django.utils import timezone
 
-    from registrations.badges import badge_code, set_badge_code
+    from registrations.badges.codes import badge_code, set_badge_code
     from registrations.models import Registration
     from summit.models import PlanningGroup, Summit, TicketType
     from summit.services import create_staff

@@ -2,8 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registrations import checkout
-from registrations.badges import reissue_badge
+from registrations.badges.codes import reissue_badge
 from registrations.models import (
     BadgeSheetJob,
     CheckIn,
@@ -14,6 +13,7 @@ from registrations.models import (
     ScanLog,
     StripeEvent,
 )
+from registrations.payments import services as checkout
 from summit.admin import SummitChoicesMixin, SummitScopedAdmin
 from summit.errors import DomainError
 
@@ -154,7 +154,7 @@ class DoorLinkAdmin(SummitScopedAdmin):
 
     @admin.action(description=_("Revoke the selected door links (signs their devices out)"))
     def revoke(self, request, queryset):
-        from registrations.doorlinks import revoke_door_link
+        from registrations.door.links import revoke_door_link
 
         for link in queryset:
             revoke_door_link(link, by=request.user)

@@ -7,4 +7,4 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Registrations")
 
     def ready(self):
-        from registrations import catalog  # noqa: F401  (connects the signals that clear it)
+        from registrations.seats import catalog  # noqa: F401  (connects the signals that clear it)

@@ -65,7 +65,7 @@ def attendance_figures(summit):
 
 def purge_door_data(summit):
     """Delete check-in rows and unlink the door log from people; revoke every door link."""
-    from registrations.doorlinks import revoke_door_link
+    from registrations.door.links import revoke_door_link
 
     checkins = CheckIn.objects.filter(summit=summit).delete()[0]
     ScanLog.objects.filter(summit=summit).update(registration=None)
@@ -104,7 +104,7 @@ def purge_registrations(summit):
 def delete_own_registration(registration):
     """An attendee deletes their registration now, from the manage page: the seat is freed
     (and offered on) first, then the row is anonymized like a purge."""
-    from registrations import services
+    from registrations.seats import services
 
     registration = services.cancel_registration(registration)
     with transaction.atomic():

@@ -1,6 +1,11 @@
 from django.urls import path
 
-from registrations import api, badge_api, badge_views, checkin_api, checkin_views, payment_views, views
+from registrations.badges import api as badge_api
+from registrations.badges import views as badge_views
+from registrations.door import api as checkin_api
+from registrations.door import views as checkin_views
+from registrations.payments import views as payment_views
+from registrations.seats import api, views
 
 app_name = "registrations"
 

@@ -5,7 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from registrations.badges import set_badge_code
+from registrations.badges.codes import set_badge_code
 from registrations.models import GroupPreference, Registration
 from summit.models import PlanningGroup, StaffRole, Summit, TicketType
 

@@ -37,8 +37,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from registrations.badges import badge_code
-from registrations.checkin import check_in
+from registrations.badges.codes import badge_code
+from registrations.door.services import check_in
 from registrations.models import CheckIn
 from tests.trust_world import ROLES, build_world, forged_token, private_values
 from workshops.models import VotingRound
@@ -301,11 +301,11 @@ def build_request(world, role, row, key, route, target):
     if "<uuid:public_id>" in route:
         kwargs["public_id"] = place.registrations["P"].public_id
     if key in ("registrations:manage", "registrations:badge-png"):
-        from registrations.links import manage_token
+        from registrations.seats.links import manage_token
 
         kwargs["token"] = forged_token(reg) if target.kind == "forged" else manage_token(reg)
     if key == "workshops-vote":
-        from registrations.links import manage_token
+        from registrations.seats.links import manage_token
 
         kwargs["token"] = forged_token(reg) if target.kind == "forged" else manage_token(reg)
     if "<int:pk>" in route:

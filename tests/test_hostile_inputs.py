@@ -23,9 +23,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils.html import escape
 
-from registrations import links
-from registrations.badge_sheets import build_badge_sheet
+from registrations.badges.sheets import build_badge_sheet
 from registrations.models import Registration
+from registrations.seats import links
 from tests.test_authorization_matrix import write_figures
 from tests.trust_world import build_world
 

@@ -19,9 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from registrations import links
-from registrations.badges import badge_code
-from registrations.doorlinks import create_door_link
+from registrations.badges.codes import badge_code
+from registrations.door.links import create_door_link
 from registrations.models import (
     BadgeSheetJob,
     CheckIn,
@@ -31,6 +30,7 @@ from registrations.models import (
     ScanLog,
     StripeEvent,
 )
+from registrations.seats import links
 from summit import audit
 from summit.models import AuditEvent, PlanningGroup, PromoCode, StaffRole, Summit, TicketType
 from summit.services import create_staff

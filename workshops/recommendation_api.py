@@ -254,7 +254,7 @@ class KioskVoteAPI(RoundMixin, SummitAPI):
         voting_round = self.voting_round(pk)
         serializer = KioskVoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        from registrations.badges import find_registration
+        from registrations.badges.codes import find_registration
 
         registration = find_registration(self.summit, serializer.validated_data["code"])
         voting.check_voter(voting_round, registration)

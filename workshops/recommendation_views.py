@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from registrations.badges import find_registration
-from registrations.links import registration_from_token
+from registrations.badges.codes import find_registration
 from registrations.models import Registration
+from registrations.seats.links import registration_from_token
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Sector, Summit
 from summit.permissions import FACILITATOR, PLANNER, VOLUNTEER, facilitated_group_ids, has_role

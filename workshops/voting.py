@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.badges import find_registration
+from registrations.badges.codes import find_registration
 from registrations.models import Registration
 from summit.errors import DomainError
 from workshops.attendance import is_checked_in

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from registrations import links
-from registrations.badges import badge_code
-from registrations.doorlinks import create_door_link
+from registrations.badges.codes import badge_code
+from registrations.door.links import create_door_link
 from registrations.models import Registration
+from registrations.seats import links
 from tests.factories import (
     GroupPreferenceFactory,
     PlanningGroupFactory,

@@ -8,8 +8,8 @@ import qrcode
 from PIL import Image
 from playwright.sync_api import expect
 
-from registrations.badges import badge_code
-from registrations.doorlinks import create_door_link
+from registrations.badges.codes import badge_code
+from registrations.door.links import create_door_link
 from registrations.models import CheckIn
 from tests.factories import PlanningGroupFactory, RegistrationFactory, SummitFactory, TicketTypeFactory
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from registrations.badge_sheets import fail_interrupted_badge_sheets
+from registrations.badges.sheets import fail_interrupted_badge_sheets
 from registrations.models import BadgeSheetJob, Registration
 from summit.background import recover_stalled_tasks
 from tests.factories import confirmed_attendees

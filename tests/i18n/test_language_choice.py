@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from registrations import links
+from registrations.seats import links
 from tests.factories import RegistrationFactory, TicketTypeFactory
 
 pytestmark = pytest.mark.django_db

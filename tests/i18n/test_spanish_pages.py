@@ -9,11 +9,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from registrations import emails, links
-from registrations.badges import badge_card_html
-from registrations.doorlinks import create_door_link
-from registrations.emails import SUBJECTS
+from registrations.badges.codes import badge_card_html
+from registrations.door.links import create_door_link
 from registrations.models import Payment
+from registrations.seats import emails, links
+from registrations.seats.emails import SUBJECTS
 from summit.models import StaffRole
 from tests.factories import (
     PlanningGroupFactory,

@@ -6,11 +6,11 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import timezone
 
-from registrations import links
-from registrations.badge_sheets import LAYOUTS, purge_old_badge_sheets, run_badge_sheet_job
-from registrations.badges import badge_code, badge_png, find_registration
-from registrations.emails import build_registration_email
+from registrations.badges.codes import badge_code, badge_png, find_registration
+from registrations.badges.sheets import LAYOUTS, purge_old_badge_sheets, run_badge_sheet_job
 from registrations.models import BadgeSheetJob, Registration
+from registrations.seats import links
+from registrations.seats.emails import build_registration_email
 from summit.models import AuditEvent, StaffRole
 from tests.conftest import staff_client
 from tests.factories import (

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from registrations.badges import badge_code, find_registration, set_badge_code
+from registrations.badges.codes import badge_code, find_registration, set_badge_code
 from tests.factories import RegistrationFactory, SummitFactory
 
 pytestmark = pytest.mark.django_db

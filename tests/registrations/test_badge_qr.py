@@ -7,8 +7,8 @@ import zxingcpp
 from django.template.loader import render_to_string
 from PIL import Image
 
-from registrations.badges import badge_card_context, badge_code, badge_png, badge_png_response
-from registrations.qr import qr_data_uri, qr_matrix, qr_png, qr_svg
+from registrations.badges.codes import badge_card_context, badge_code, badge_png, badge_png_response
+from registrations.badges.qr import qr_data_uri, qr_matrix, qr_png, qr_svg
 from summit.errors import DomainError
 from summit.pdf import render_pdf
 from tests.factories import PlanningGroupFactory, RegistrationFactory

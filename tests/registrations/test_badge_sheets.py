@@ -5,7 +5,8 @@ import pypdfium2
 import pytest
 from django.utils import translation
 
-from registrations.badge_sheets import (
+from registrations.badges.codes import badge_code, find_registration, reissue_badge
+from registrations.badges.sheets import (
     LAYOUTS,
     build_badge_sheet,
     name_font_size,
@@ -13,7 +14,6 @@ from registrations.badge_sheets import (
     record_badges_printed,
     select_badges,
 )
-from registrations.badges import badge_code, find_registration, reissue_badge
 from registrations.models import Registration
 from summit.errors import DomainError
 from tests.factories import PlanningGroupFactory, RegistrationFactory, confirmed_attendees

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from registrations.badges import badge_code, set_badge_code
-from registrations.checkin import (
+from registrations.badges.codes import badge_code, set_badge_code
+from registrations.door.services import (
     CheckInError,
     check_in,
     check_in_registration,

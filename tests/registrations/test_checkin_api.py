@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from registrations.badges import badge_code
-from registrations.checkin import check_in
+from registrations.badges.codes import badge_code
+from registrations.door.services import check_in
 from registrations.models import CheckIn, Registration
 from summit.models import StaffRole
 from tests.conftest import staff_client

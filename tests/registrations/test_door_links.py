@@ -9,8 +9,8 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
-from registrations.badges import badge_code
-from registrations.doorlinks import create_door_link, revoke_door_link
+from registrations.badges.codes import badge_code
+from registrations.door.links import create_door_link, revoke_door_link
 from registrations.models import DoorLink, DoorLinkEvent
 from summit.models import StaffRole
 from tests.factories import RegistrationFactory, StaffRoleFactory, SummitFactory, UserFactory

@@ -10,8 +10,8 @@ from django.core import mail
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from registrations import emails
 from registrations.models import Registration
+from registrations.seats import emails
 from tests.factories import PlanningGroupFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db

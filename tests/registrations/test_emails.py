@@ -4,7 +4,7 @@ import icalendar
 import pytest
 from django.core import mail
 
-from registrations import emails
+from registrations.seats import emails
 from tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db

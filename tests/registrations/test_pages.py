@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from registrations import links
 from registrations.models import Registration
+from registrations.seats import links
 from summit.models import StaffRole
 from tests.factories import PlanningGroupFactory, RegistrationFactory, StaffRoleFactory, UserFactory
 

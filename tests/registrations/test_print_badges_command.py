@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from registrations.badge_sheets import LAYOUTS
-from registrations.badges import badge_code
+from registrations.badges.codes import badge_code
+from registrations.badges.sheets import LAYOUTS
 from registrations.models import Registration
 from tests.factories import PlanningGroupFactory, RegistrationFactory, confirmed_attendees
 from tests.registrations.sheet_reading import all_text, decoded_qr_codes, page_count

@@ -1,9 +1,9 @@
 import pytest
 
-from registrations import links
-from registrations.badges import badge_code, find_registration
+from registrations.badges.codes import badge_code, find_registration
 from registrations.models import Registration
 from registrations.purge import purge_registrations
+from registrations.seats import links
 from tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from registrations import services
 from registrations.models import Registration
+from registrations.seats import services
 from summit.models import PlanningGroup, TicketType
 from tests.factories import PlanningGroupFactory, RegistrationFactory, SummitFactory, TicketTypeFactory
 
@@ -164,7 +164,7 @@ def test_registration_closed_behind_the_cache_is_refused_with_409(api, summit):
 def test_a_registration_is_stored_as_the_orm_would_store_it(api, summit, groups):
     """Registration writes its rows with its own prepared INSERT (services._insert_registration):
     what it stores must be exactly what Registration.save() and the preferences' save() store."""
-    from registrations.badges import badge_code, find_registration
+    from registrations.badges.codes import badge_code, find_registration
     from registrations.models import GroupPreference
 
     for slug in ("transit", "housing", "jobs"):

@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from registrations import services
 from registrations.models import Registration
+from registrations.seats import services
 from tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db

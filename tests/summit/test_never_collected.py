@@ -6,8 +6,8 @@ import pytest
 from django.apps import apps
 from django.urls import get_resolver
 
-from registrations.forms import RegistrationForm
-from registrations.serializers import RegistrationInputSerializer
+from registrations.seats.forms import RegistrationForm
+from registrations.seats.serializers import RegistrationInputSerializer
 
 DENY = re.compile(
     r"immigra|citizen|nationality|country_of_birth|birth_?country|birth_?date|date_of_birth|\bdob\b|ssn|"

@@ -1,8 +1,8 @@
 import pytest
 from django.test import Client
 
-from registrations.badges import badge_code
-from registrations.links import manage_path
+from registrations.badges.codes import badge_code
+from registrations.seats.links import manage_path
 from summit.models import StaffRole
 from tests.factories import (
     RecommendationFactory,

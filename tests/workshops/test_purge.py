@@ -11,9 +11,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from registrations import badge_sheets, checkin, links
-from registrations.badges import badge_code
-from registrations.doorlinks import create_door_link
+from registrations.badges import sheets as badge_sheets
+from registrations.badges.codes import badge_code
+from registrations.door import services as checkin
+from registrations.door.links import create_door_link
+from registrations.seats import links
 from summit.models import AuditEvent, StaffRole, Summit
 from tests.conftest import staff_client
 from tests.factories import PlanningGroupFactory, RegistrationFactory, SummitFactory, TicketTypeFactory

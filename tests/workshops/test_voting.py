@@ -3,7 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
-from registrations.badges import badge_code
+from registrations.badges.codes import badge_code
 from summit.models import StaffRole
 from tests.conftest import staff_client
 from tests.factories import RecommendationFactory, RegistrationFactory, VotingRoundFactory

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from registrations.doorlinks import DoorLinkError, create_door_link, door_link_url, revoke_door_link
+from registrations.door.links import DoorLinkError, create_door_link, door_link_url, revoke_door_link
 from registrations.models import DoorLink
 from summit.models import Summit
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from registrations import checkout, payments
+from registrations.payments import services as checkout
+from registrations.payments import stripe_client as payments
 
 
 class Command(BaseCommand):

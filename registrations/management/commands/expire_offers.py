@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from registrations import idempotency, services
+from registrations.seats import idempotency, services
 
 
 class Command(BaseCommand):

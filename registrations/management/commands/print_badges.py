@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registrations.badge_sheets import (
+from registrations.badges.sheets import (
     DEFAULT_LAYOUT,
     LAYOUTS,
     SORTS,

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from registrations.badge_sheets import fail_interrupted_badge_sheets
+from registrations.badges.sheets import fail_interrupted_badge_sheets
 from summit.background import MAX_ATTEMPTS, STALLED_AFTER, recover_stalled_tasks
 
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from registrations import checkout
 from registrations.models import Registration
+from registrations.payments import services as checkout
 from tests.factories import RegistrationFactory, TicketTypeFactory
 from tests.stripe_fake import FakeStripe
 

@@ -11,8 +11,8 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from registrations import checkout
 from registrations.models import Payment, Registration, StripeEvent
+from registrations.payments import services as checkout
 from tests.factories import RegistrationFactory, SummitFactory, TicketTypeFactory
 
 EVENT_KINDS = ("completed", "expired", "refunded")

@@ -6,8 +6,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from registrations import checkout, services
 from registrations.models import Payment, Registration
+from registrations.payments import services as checkout
+from registrations.seats import services
 from summit.models import StaffRole
 from tests.factories import RegistrationFactory, StaffRoleFactory, UserFactory
 from tests.registrations.payments.conftest import end_hold, pending_registration

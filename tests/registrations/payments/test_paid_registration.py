@@ -89,7 +89,7 @@ def test_return_page_says_confirming_until_stripe_says_paid(client, stripe_fake,
 
 
 def test_return_page_ignores_a_session_of_someone_else(client, stripe_fake, paid_hold, summit, partner_type):
-    from registrations import checkout
+    from registrations.payments import services as checkout
     from tests.registrations.payments.conftest import pending_registration
 
     registration, _payment = paid_hold

@@ -7,8 +7,10 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from registrations import checkout, payments, services
 from registrations.models import Payment, Registration, StripeEvent
+from registrations.payments import services as checkout
+from registrations.payments import stripe_client as payments
+from registrations.seats import services
 from summit.errors import DomainError
 from summit.models import PromoCode
 from tests.factories import SummitFactory, TicketTypeFactory

@@ -5,8 +5,9 @@ import json
 
 import pytest
 
-from registrations import checkout, payments
 from registrations.models import Payment
+from registrations.payments import services as checkout
+from registrations.payments import stripe_client as payments
 from tests.registrations.payments.conftest import pending_registration
 
 

@@ -5,8 +5,8 @@ import json
 
 from django.urls import reverse
 
-from registrations import services
 from registrations.models import Payment, Registration
+from registrations.seats import services
 
 PERSON = {
     "first_name": "Yolotzin",

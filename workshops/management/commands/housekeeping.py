@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from registrations import checkout, idempotency, services
-from registrations.badge_sheets import purge_old_badge_sheets
+from registrations.badges.sheets import purge_old_badge_sheets
+from registrations.payments import services as checkout
+from registrations.seats import idempotency, services
 from workshops.purge import purge_due_summits
 
 

@@ -33,9 +33,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registrations.badges import badge_code
+from registrations.badges.codes import badge_code
+from registrations.badges.qr import qr_data_uri
 from registrations.models import BadgeSheetJob, Registration
-from registrations.qr import qr_data_uri
 from summit import audit
 from summit.errors import DomainError
 from summit.pdf import render_pdf_parts
@@ -429,7 +429,7 @@ def request_badge_sheet(
         audit.record(
             action="badges.sheet_request", summit=summit, user=by, count=total, detail=f"{layout} {sort}"
         )
-        from registrations.tasks import build_badge_sheet_task
+        from registrations.badges.tasks import build_badge_sheet_task
 
         transaction.on_commit(lambda: build_badge_sheet_task.enqueue(job.pk))
     return job

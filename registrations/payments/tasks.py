@@ -2,7 +2,8 @@
 
 from django_tasks import task
 
-from registrations import checkout, payments
+from registrations.payments import services as checkout
+from registrations.payments import stripe_client as payments
 
 
 @task()

@@ -12,9 +12,9 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registrations import catalog, exports, idempotency, services
 from registrations.models import Registration
-from registrations.serializers import (
+from registrations.seats import catalog, exports, idempotency, services
+from registrations.seats.serializers import (
     RegistrationCreatedSerializer,
     RegistrationInputSerializer,
     RegistrationListSerializer,
@@ -53,7 +53,7 @@ class SummitDetailAPI(APIView):
     @extend_schema(responses=SummitSerializer, summary="Public summit details")
     def get(self, request, slug):
         summit = get_object_or_404(Summit.objects.prefetch_related("ticket_types", "groups"), slug=slug)
-        from registrations import payments
+        from registrations.payments import stripe_client as payments
 
         context = {
             "request": request,

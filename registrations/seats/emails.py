@@ -15,8 +15,8 @@ from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from registrations import links
 from registrations.models import Registration
+from registrations.seats import links
 
 SUBJECTS = {
     "confirmed": _("You are registered for %(summit)s"),
@@ -111,7 +111,7 @@ def build_registration_email(registration, kind):
 
 
 def _badge_attachment():
-    from registrations import badges
+    from registrations.badges import codes as badges
 
     return getattr(badges, "attach_badge_png", None)
 

@@ -12,12 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from registrations import links, purge, services
-from registrations.badges import badge_card_html
-from registrations.forms import EmailLinkForm, RegistrationForm
-from registrations.language import activate_attendee_language
+from registrations import purge
+from registrations.badges.codes import badge_card_html
 from registrations.models import Registration
-from registrations.serializers import RegistrationInputSerializer
+from registrations.seats import links, services
+from registrations.seats.forms import EmailLinkForm, RegistrationForm
+from registrations.seats.language import activate_attendee_language
+from registrations.seats.serializers import RegistrationInputSerializer
 from summit.errors import DomainError
 from summit.models import Summit
 from summit.net import ratelimit_key

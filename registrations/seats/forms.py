@@ -120,7 +120,7 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, summit, email_required=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.summit = summit
-        from registrations import payments
+        from registrations.payments import stripe_client as payments
 
         paid_ok = payments.payments_enabled()
         tickets = []

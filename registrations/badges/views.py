@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from registrations.badge_api import sheet_file_response
-from registrations.badge_sheets import DEFAULT_LAYOUT, LAYOUTS, request_badge_sheet, resolve_selection
-from registrations.badges import badge_png_response
-from registrations.links import registration_from_token
+from registrations.badges.api import sheet_file_response
+from registrations.badges.codes import badge_png_response
+from registrations.badges.sheets import DEFAULT_LAYOUT, LAYOUTS, request_badge_sheet, resolve_selection
 from registrations.models import BadgeSheetJob, Registration
+from registrations.seats.links import registration_from_token
 from summit.errors import DomainError
 from summit.models import Summit
 from summit.permissions import PLANNER, has_role

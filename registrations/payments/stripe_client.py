@@ -119,7 +119,7 @@ def require_payments():
 def on_registration_cancelled(registration, *, previous_status, now):
     """Hook called by services.cancel_registration inside its transaction: refund what was paid
     (before the refund deadline), close an open Checkout Session, give an unused promo code back."""
-    from registrations import checkout
+    from registrations.payments import services as checkout
 
     checkout.on_registration_cancelled(registration, previous_status=previous_status, now=now)
 

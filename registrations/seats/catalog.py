@@ -66,5 +66,9 @@ def clear(**kwargs):
 
 
 for _model in (Summit, TicketType, PlanningGroup):
-    post_save.connect(clear, sender=_model, dispatch_uid=f"registrations.catalog.save.{_model.__name__}")
-    post_delete.connect(clear, sender=_model, dispatch_uid=f"registrations.catalog.delete.{_model.__name__}")
+    post_save.connect(
+        clear, sender=_model, dispatch_uid=f"registrations.seats.catalog.save.{_model.__name__}"
+    )
+    post_delete.connect(
+        clear, sender=_model, dispatch_uid=f"registrations.seats.catalog.delete.{_model.__name__}"
+    )

@@ -11,9 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from registrations import checkout, payments
-from registrations.language import activate_attendee_language
 from registrations.models import Payment, Registration
+from registrations.payments import services as checkout
+from registrations.payments import stripe_client as payments
+from registrations.seats.language import activate_attendee_language
 
 logger = logging.getLogger(__name__)
 

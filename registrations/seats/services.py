@@ -31,10 +31,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from psycopg.types.json import Jsonb
 
-from registrations import catalog, links
-from registrations.badges import set_badge_code
-from registrations.emails import REGISTERED
+from registrations.badges.codes import set_badge_code
 from registrations.models import GroupPreference, Registration
+from registrations.seats import catalog, links
+from registrations.seats.emails import REGISTERED
 from summit.errors import DomainError
 from summit.models import Summit, registration_state
 from summit.promo import find_promo_code, redeem_promo_code
@@ -120,7 +120,7 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
         promo = find_promo_code(summit, code=data["promo_code"], ticket_type=ticket_type)
     price = promo.price_for(ticket_type) if promo else ticket_type.price
     if price > 0:
-        from registrations import payments
+        from registrations.payments import stripe_client as payments
 
         if not payments.payments_enabled():
             raise RegistrationError(
@@ -159,7 +159,7 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
         queue_email(existing, "already_registered")
         return existing, False
     if registration.status == Status.PENDING_PAYMENT:
-        from registrations import checkout
+        from registrations.payments import services as checkout
 
         registration.checkout_url = checkout.begin_checkout(registration)
     return registration, True
@@ -216,7 +216,7 @@ def _register_postgresql(registration, summit, ticket_type, *, groups, price, pr
     if task_row is not None:
         from django_tasks.signals import task_enqueued
 
-        from registrations.tasks import send_registration_email
+        from registrations.seats.tasks import send_registration_email
 
         task_row.args_kwargs["args"][0] = registration.pk
         _saved(task_row)
@@ -387,7 +387,7 @@ def _registered_email_row(registration_id):
     from django_tasks_db import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    from registrations.tasks import send_registration_email as task
+    from registrations.seats.tasks import send_registration_email as task
 
     backend = task.get_backend()
     if not isinstance(backend, DatabaseBackend):
@@ -541,7 +541,7 @@ def cancel_registration(registration, *, by=None, now=None):
 
 
 def _payments_hook(name):
-    from registrations import payments
+    from registrations.payments import stripe_client as payments
 
     return getattr(payments, name, None)
 
@@ -590,7 +590,7 @@ def claim_offer(registration, *, now=None):
         if registration.offer_expires_at <= now:
             raise RegistrationError("offer_expired", _("This seat offer has expired."))
         registration.offer_expires_at = None
-        from registrations import checkout
+        from registrations.payments import services as checkout
 
         if checkout.amount_due(registration) == 0:
             registration.status = Status.CONFIRMED
@@ -662,13 +662,13 @@ def queue_email(registration, kind):
 def _tasks_in_this_database():
     from django_tasks_db import DatabaseBackend
 
-    from registrations.tasks import send_registration_email
+    from registrations.seats.tasks import send_registration_email
 
     return isinstance(send_registration_email.get_backend(), DatabaseBackend) and connection.in_atomic_block
 
 
 def _send(registration, kind):
-    from registrations.tasks import send_registration_email
+    from registrations.seats.tasks import send_registration_email
 
     try:
         send_registration_email.enqueue(registration.pk, kind)

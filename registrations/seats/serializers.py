@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 
 from registrations.models import Registration
-from registrations.services import MAX_GROUPS
+from registrations.seats.services import MAX_GROUPS
 from summit.models import Language, Sector
 from summit.validators import validate_multi_line, validate_single_line
 

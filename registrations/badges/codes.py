@@ -108,7 +108,7 @@ def _require_badge(registration):
 def badge_png(registration, *, scale=10):
     """PNG bytes of the registration's badge QR (330 px square at scale 10), for the
     confirmation email and the phone. Raises DomainError("no_badge") unless confirmed."""
-    from registrations.qr import qr_png
+    from registrations.badges.qr import qr_png
 
     _require_badge(registration)
     return qr_png(badge_code(registration), scale=scale)
@@ -118,7 +118,7 @@ def badge_card_context(registration, *, png_url=None):
     """Context for `{% include "registrations/_badge_card.html" %}`: the badge on screen,
     its QR as an inline PNG (no extra request) and, when given, a link to download the PNG.
     Raises DomainError("no_badge") unless confirmed."""
-    from registrations.qr import qr_data_uri
+    from registrations.badges.qr import qr_data_uri
 
     _require_badge(registration)
     code = badge_code(registration)

@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from registrations import payments
 from registrations.models import Payment, Registration, StripeEvent
+from registrations.payments import stripe_client as payments
 from summit.models import StaffRole, Summit
 from summit.promo import release_promo_code
 
@@ -185,7 +185,7 @@ def _registration_by_reference(reference):
 def _has_free_seat(registration, now):
     """Is there a seat for `registration` (whose own hold no longer counts)? Call with the
     summit row locked."""
-    from registrations.services import seats_left
+    from registrations.seats.services import seats_left
 
     summit = registration.summit
     if seats_left(summit, now=now) <= 0:
@@ -255,7 +255,7 @@ def _release(registration, now):
 
 def offer_freed_seat(summit):
     """Hand a freed seat to the waitlist (the registration service's `release_seat`)."""
-    from registrations import services
+    from registrations.seats import services
 
     release = getattr(services, "release_seat", None)
     if release is not None:
@@ -697,7 +697,7 @@ def _planner_emails(summit):
 
 def notify_payment_confirmed(registration_id):
     """The paid registration is confirmed: the usual confirmation email (private link, calendar)."""
-    from registrations.tasks import send_registration_email
+    from registrations.seats.tasks import send_registration_email
 
     try:
         send_registration_email.enqueue(registration_id, "confirmed")

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.badges import registrations_with_code
+from registrations.badges.codes import registrations_with_code
 from registrations.models import CheckIn, Registration, ScanLog
 from summit.errors import DomainError
 

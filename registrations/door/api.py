@@ -9,8 +9,8 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registrations import checkin
-from registrations.doorlinks import door_access_allowed
+from registrations.door import services as checkin
+from registrations.door.links import door_access_allowed
 from summit.models import StaffRole
 from summit.permissions import PLANNER, VOLUNTEER, SummitRolePermission, remember_roles
 from summit.services import get_summit

@@ -13,8 +13,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registrations.badge_sheets import DEFAULT_LAYOUT, LAYOUTS, SORTS, request_badge_sheet, resolve_selection
-from registrations.badges import reissue_badge
+from registrations.badges.codes import reissue_badge
+from registrations.badges.sheets import DEFAULT_LAYOUT, LAYOUTS, SORTS, request_badge_sheet, resolve_selection
 from registrations.models import BadgeSheetJob, Registration
 from summit import audit
 from summit.errors import DomainError

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from registrations import checkin
-from registrations.doorlinks import (
+from registrations.badges.qr import qr_data_uri
+from registrations.door import services as checkin
+from registrations.door.links import (
     DoorLinkError,
     bind_session,
     create_door_link,
@@ -24,7 +25,6 @@ from registrations.doorlinks import (
     revoke_door_link,
 )
 from registrations.models import DoorLink
-from registrations.qr import qr_data_uri
 from summit.models import Summit
 from summit.permissions import PLANNER, VOLUNTEER, has_role
 

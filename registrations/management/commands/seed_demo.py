@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from registrations.badges import set_badge_code
+from registrations import demo_data
+from registrations.badges.codes import set_badge_code
 from registrations.models import GroupPreference, Registration
-from summit import demo_data
 from summit.models import PlanningGroup, Summit, TicketType
 
 
