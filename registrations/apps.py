@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class RegistrationsConfig(AppConfig):
     name = "registrations"
     verbose_name = _("Registrations")
-
-    def ready(self):
-        from registrations.seats import catalog  # noqa: F401  (connects the signals that clear it)

@@ -193,30 +193,6 @@ class GroupPreference(models.Model):
         return f"{self.registration} #{self.rank}: {self.group}"
 
 
-class StatusCount(models.Model):
-    """How many registrations of a summit and ticket type are confirmed, waiting for payment or
-    waitlisted. On PostgreSQL, triggers on the registration table keep these counts (migration
-    0009) whatever changes a status (the services, the admin, a bulk update, the purge), in the
-    same transaction; registrations_register() reads them to count the seats held and to tell a
-    new registration its place on the waitlist, instead of reading those registrations. SQLite
-    counts the registrations instead (services.seat_counts, services.waitlist_position), and this
-    table stays empty there."""
-
-    # The unique constraint's index serves every lookup; no more indexes to write.
-    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="+", db_index=False)
-    ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="+", db_index=False)
-    status = models.CharField(max_length=20, choices=Registration.Status.choices)
-    registrations = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["summit", "ticket_type", "status"], name="status_count_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.summit_id}/{self.ticket_type_id} {self.status}: {self.registrations}"
-
-
 class IdempotencyRecord(models.Model):
     """The first answer to a POST carrying an Idempotency-Key, replayed for retries."""
 

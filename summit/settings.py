@@ -136,11 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
-elif env_bool("DB_PREPARED_STATEMENTS", True):
-    # Parameters bound by PostgreSQL rather than quoted into the SQL text by psycopg, and a
-    # statement run five times on one connection kept prepared: PostgreSQL parses and plans the
-    # hot statements (registration, check-in) once per connection instead of on every request.
-    # DB_PREPARED_STATEMENTS=0 turns both off, e.g. behind a pooler that cannot keep them.
+elif env_bool("DB_PREPARED_STATEMENTS", False):
+    # DB_PREPARED_STATEMENTS=1: parameters bound by PostgreSQL, and a statement run five times on
+    # one connection kept prepared. Off by default: a 350-seat summit does not need it, and a
+    # pooler in transaction mode cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

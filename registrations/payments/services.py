@@ -26,7 +26,9 @@ from django.utils.translation import gettext as _
 
 from registrations.models import Payment, Registration, StripeEvent
 from registrations.payments import stripe_client as payments
-from summit.models import StaffRole, Summit
+from registrations.seats import rules
+from registrations.seats.tasks import queue_email
+from summit.models import StaffRole
 from summit.promo import release_promo_code
 
 logger = logging.getLogger(__name__)
@@ -182,26 +184,6 @@ def _registration_by_reference(reference):
         return None
 
 
-def _has_free_seat(registration, now):
-    """Is there a seat for `registration` (whose own hold no longer counts)? Call with the
-    summit row locked."""
-    from registrations.seats.services import seats_left
-
-    summit = registration.summit
-    if seats_left(summit, now=now) <= 0:
-        return False
-    quota = registration.ticket_type.quota
-    if quota is not None:
-        taken = (
-            Registration.objects.filter(summit=summit, ticket_type=registration.ticket_type)
-            .holding_seats(now)
-            .exclude(pk=registration.pk)
-            .count()
-        )
-        return taken < quota
-    return True
-
-
 def _email_taken_by_another(registration):
     if not registration.email:
         return False
@@ -228,7 +210,7 @@ def _confirm(registration, payment, now):
     registration.confirmed_at = now
     registration.cancelled_at = None
     registration.save(update_fields=["status", "confirmed_at", "cancelled_at", "updated_at"])
-    transaction.on_commit(lambda: notify_payment_confirmed(registration.pk))
+    queue_email(registration, "confirmed")
 
 
 def _start_refund(payment, reason, now):
@@ -250,16 +232,7 @@ def _release(registration, now):
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     if registration.promo_code_id:
         release_promo_code(registration.promo_code)
-    offer_freed_seat(registration.summit)
-
-
-def offer_freed_seat(summit):
-    """Hand a freed seat to the waitlist (the registration service's `release_seat`)."""
-    from registrations.seats import services
-
-    release = getattr(services, "release_seat", None)
-    if release is not None:
-        release(summit)
+    rules.offer_free_seats(registration.summit, now=now)
 
 
 def apply_session(session, *, event=None, now=None):
@@ -278,10 +251,7 @@ def apply_session(session, *, event=None, now=None):
             return Outcome("ignored")
         # Lock in the registration service's order (summit, then registration): the summit row
         # guards the seat count, the registration row that it is confirmed, released or refunded once.
-        summit_id = Registration.objects.filter(pk=payment.registration_id).values_list(
-            "summit_id", flat=True
-        )
-        Summit.objects.select_for_update(no_key=True).get(pk__in=summit_id)
+        rules.lock_summit(payment.registration.summit)
         registration = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("summit", "ticket_type", "promo_code")
@@ -366,7 +336,7 @@ def _apply_late_payment(registration, payment, now):
         if payment.status == Payment.Status.PAID:
             _start_refund(payment, Payment.RefundReason.DUPLICATE, now)
         return Outcome("refund_started", registration, payment)
-    if _has_free_seat(registration, now):
+    if rules.has_seat(registration.summit, registration.ticket_type, now=now, excluding=registration):
         _confirm(registration, payment, now)
         return Outcome("confirmed", registration, payment)
     if registration.status != Registration.Status.CANCELLED:
@@ -502,8 +472,8 @@ def refund_on_cancellation(registration, *, now=None):
     return refunding
 
 
-def on_registration_cancelled(registration, *, previous_status, now):
-    """Inside services.cancel_registration's transaction: refunds (before the deadline), closes an
+def on_registration_cancelled(registration, *, now):
+    """Inside the cancellation's transaction (registrations.seats.services.cancel_registration): refunds (before the deadline), closes an
     open session, and gives back a promo code use when nothing was paid."""
     refund_on_cancellation(registration, now=now)
     if registration.promo_code_id and not registration.payments.filter(paid_at__isnull=False).exists():
@@ -565,7 +535,7 @@ def expire_holds(*, now=None):
         live = list(registration.payments.filter(status__in=[Payment.Status.OPEN, Payment.Status.PROCESSING]))
         if not live:
             with transaction.atomic():
-                Summit.objects.select_for_update(no_key=True).get(pk=registration.summit_id)
+                rules.lock_summit(registration.summit)
                 locked = Registration.objects.select_for_update().get(pk=registration.pk)
                 live_now = locked.payments.filter(
                     status__in=[Payment.Status.OPEN, Payment.Status.PROCESSING, Payment.Status.PAID]
@@ -693,16 +663,6 @@ def _planner_emails(summit):
     if summit.contact_email:
         emails.add(summit.contact_email)
     return sorted(emails)
-
-
-def notify_payment_confirmed(registration_id):
-    """The paid registration is confirmed: the usual confirmation email (private link, calendar)."""
-    from registrations.seats.tasks import send_registration_email
-
-    try:
-        send_registration_email.enqueue(registration_id, "confirmed")
-    except Exception:  # a mail outage must never undo a confirmation
-        logger.exception("could not queue the confirmation email for registration %s", registration_id)
 
 
 def notify_late_payment_refunded(registration_id):

@@ -116,14 +116,6 @@ def require_payments():
         raise PaymentsUnavailable()
 
 
-def on_registration_cancelled(registration, *, previous_status, now):
-    """Hook called by services.cancel_registration inside its transaction: refund what was paid
-    (before the refund deadline), close an open Checkout Session, give an unused promo code back."""
-    from registrations.payments import services as checkout
-
-    checkout.on_registration_cancelled(registration, previous_status=previous_status, now=now)
-
-
 def to_minor_units(amount, currency):
     """Decimal amount -> the integer Stripe expects (cents for USD)."""
     exponent = 0 if currency.lower() in ZERO_DECIMAL_CURRENCIES else 2

@@ -2,7 +2,7 @@
 
 import django_filters
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registrations.models import Registration
-from registrations.seats import catalog, exports, idempotency, services
+from registrations.payments import stripe_client
+from registrations.seats import exports, idempotency, rules, services
 from registrations.seats.serializers import (
     RegistrationCreatedSerializer,
     RegistrationInputSerializer,
@@ -53,12 +54,10 @@ class SummitDetailAPI(APIView):
     @extend_schema(responses=SummitSerializer, summary="Public summit details")
     def get(self, request, slug):
         summit = get_object_or_404(Summit.objects.prefetch_related("ticket_types", "groups"), slug=slug)
-        from registrations.payments import stripe_client as payments
-
         context = {
             "request": request,
-            "seats_left": services.seats_left(summit),
-            "payments_enabled": payments.payments_enabled(),
+            "seats_left": rules.seats_left(summit),
+            "payments_enabled": stripe_client.payments_enabled(),
         }
         return Response(SummitSerializer(summit, context=context).data)
 
@@ -89,7 +88,7 @@ def created_body(registration, *, checkout_url=None):
     body = {
         "id": str(registration.public_id),
         "status": registration.status,
-        "waitlist_position": services.waitlist_position(registration),
+        "waitlist_position": rules.waitlist_position(registration),
     }
     if checkout_url:
         body["checkout_url"] = checkout_url
@@ -110,17 +109,6 @@ class RegistrationListCreateAPI(SummitScopedMixin, generics.ListAPIView):
     def get_authenticators(self):
         # Public registration needs no account; skipping session auth also skips CSRF for it.
         return [] if self._is_public_post() else super().get_authenticators()
-
-    def initial(self, request, *args, **kwargs):
-        if self._is_public_post():
-            # The hot path when registration opens: the summit, its ticket types and groups from
-            # this process's few-seconds-old catalog; the seat decision rereads what matters.
-            self.catalog = catalog.for_slug(kwargs["slug"])
-            if self.catalog is None:
-                raise Http404
-            self.summit = self.catalog.summit
-            return super(SummitScopedMixin, self).initial(request, *args, **kwargs)
-        return super().initial(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -146,9 +134,8 @@ class RegistrationListCreateAPI(SummitScopedMixin, generics.ListAPIView):
             201: RegistrationCreatedSerializer,
             400: OpenApiResponse(description="Errors keyed by field name"),
             409: OpenApiResponse(
-                description="Registration closed or not open yet (`registration_closed`, `registration_not_open`), "
-                "payments unavailable (`payments_unavailable`), or a ticket type or planning group deleted "
-                "a moment ago (`choices_changed`: nothing was written; check the choices and send again)"
+                description="Registration closed or not open yet (`registration_closed`, `registration_not_open`) "
+                "or payments unavailable (`payments_unavailable`)"
             ),
             422: OpenApiResponse(description="Idempotency-Key reused with a different body"),
             429: OpenApiResponse(description="Rate limited"),
@@ -163,9 +150,7 @@ class RegistrationListCreateAPI(SummitScopedMixin, generics.ListAPIView):
         summit = self.summit
 
         def register():
-            serializer = RegistrationInputSerializer(
-                data=data, context={"summit": summit, "catalog": self.catalog}
-            )
+            serializer = RegistrationInputSerializer(data=data, context={"summit": summit})
             serializer.is_valid(raise_exception=True)
             registration, _created = services.register_attendee(summit, data=serializer.validated_data)
             return status.HTTP_201_CREATED, created_body(

@@ -15,6 +15,7 @@ from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from registrations.badges.codes import attach_badge_png
 from registrations.models import Registration
 from registrations.seats import links
 
@@ -104,22 +105,8 @@ def build_registration_email(registration, kind):
             message.attach(
                 "summit.ics", calendar_invite(registration), "text/calendar; method=PUBLISH; charset=UTF-8"
             )
-            attach_badge = _badge_attachment()
-            if attach_badge:
-                attach_badge(message, registration)
+            attach_badge_png(message, registration)
         return message
-
-
-def _badge_attachment():
-    from registrations.badges import codes as badges
-
-    return getattr(badges, "attach_badge_png", None)
-
-
-# Queued with a new registration before its seat is decided (registrations.services), in the
-# same transaction: the email sent is what the registration is by then.
-REGISTERED = "registered"
-_REGISTERED_KINDS = {"confirmed": "confirmed", "waitlisted": "waitlisted"}
 
 
 def send_registration_email(registration_id, kind):
@@ -130,10 +117,5 @@ def send_registration_email(registration_id, kind):
     )
     if registration is None or not registration.email:
         return False
-    if kind == REGISTERED:
-        # A payment hold gets no email here (checkout tells), a cancellation has its own.
-        kind = _REGISTERED_KINDS.get(registration.status)
-        if kind is None:
-            return False
     build_registration_email(registration, kind).send()
     return True

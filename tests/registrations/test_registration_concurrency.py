@@ -99,3 +99,17 @@ def test_concurrent_retries_with_one_idempotency_key_create_one_registration(liv
     assert [r for r in results if r[0] != 201] == []
     assert len({answer["id"] for _, answer in results}) == 1
     assert Registration.objects.filter(summit=tight_summit).count() == 1
+
+
+def test_a_thousand_attempts_from_64_threads_confirm_exactly_350(live_server, settings):
+    settings.RATE_LIMITS = False
+    summit = SummitFactory(slug="opening", capacity=350)
+    TicketTypeFactory(summit=summit, slug="community-resident")
+    url = f"{live_server.url}/api/summits/opening/registrations/"
+
+    results = fire(url, [body(i) for i in range(1000)], workers=64)
+
+    assert [r for r in results if r[0] != 201] == []
+    assert [answer["status"] for _, answer in results].count("confirmed") == 350
+    assert Registration.objects.filter(summit=summit, status="confirmed").count() == 350
+    assert Registration.objects.filter(summit=summit, status="waitlisted").count() == 650

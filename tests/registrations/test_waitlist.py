@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from registrations.models import Registration
-from registrations.seats import services
+from registrations.seats import rules, services
 from tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_an_expired_offer_passes_to_the_next_person(full_summit, django_capture_
     assert expired == 1
     assert first.offer_expires_at is None and first.status == "waitlisted"
     assert second.offer_expires_at is not None
-    assert services.waitlist_position(first) == 2
+    assert rules.waitlist_position(first) == 2
     with pytest.raises(services.RegistrationError) as error:
         services.claim_offer(first, now=later)
     assert error.value.code == "no_offer"

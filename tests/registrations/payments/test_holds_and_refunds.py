@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from registrations.models import Payment, Registration
 from registrations.payments import services as checkout
-from registrations.seats import services
+from registrations.seats import rules, services
 from summit.models import StaffRole
 from tests.factories import RegistrationFactory, StaffRoleFactory, UserFactory
 from tests.registrations.payments.conftest import end_hold, pending_registration
@@ -17,14 +17,14 @@ from tests.registrations.payments.conftest import end_hold, pending_registration
 def test_expired_hold_is_released_only_after_stripe_expires_the_session(stripe_fake, committed, paid_hold):
     registration, payment = paid_hold
     end_hold(registration)
-    assert services.seats_left(registration.summit) == 349  # still held until Stripe says so
+    assert rules.seats_left(registration.summit) == 349  # still held until Stripe says so
     report = committed(checkout.expire_holds)
     assert report.released == 1
     assert stripe_fake.sessions[payment.stripe_session_id]["status"] == "expired"
     registration.refresh_from_db()
     payment.refresh_from_db()
     assert (registration.status, payment.status) == ("cancelled", "expired")
-    assert services.seats_left(registration.summit) == 350
+    assert rules.seats_left(registration.summit) == 350
 
 
 def test_stripe_unreachable_keeps_the_hold_for_the_next_run(stripe_fake, committed, paid_hold):
