@@ -166,7 +166,6 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "sesame.backends.ModelBackend",
 ]
 
 # Languages: English and Spanish. Stored times are UTC; each summit has its own timezone.
@@ -230,10 +229,6 @@ TASKS = {
         else "django_tasks.backends.immediate.ImmediateBackend",
     }
 }
-
-# Private links for attendees (manage, badge, vote).
-SESAME_MAX_AGE = None
-SESAME_ONE_TIME = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
