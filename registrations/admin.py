@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from registrations.badges.codes import reissue_badge
+from registrations.door.links import revoke_door_link
 from registrations.models import (
     BadgeSheetJob,
     CheckIn,
@@ -154,8 +155,6 @@ class DoorLinkAdmin(SummitScopedAdmin):
 
     @admin.action(description=_("Revoke the selected door links (signs their devices out)"))
     def revoke(self, request, queryset):
-        from registrations.door.links import revoke_door_link
-
         for link in queryset:
             revoke_door_link(link, by=request.user)
 

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 
+from registrations.door.links import revoke_door_link
 from registrations.models import (
     BadgeSheetJob,
     CheckIn,
@@ -16,6 +17,7 @@ from registrations.models import (
     Registration,
     ScanLog,
 )
+from registrations.seats import services
 
 PERSONAL_TEXT_FIELDS = [
     "first_name",
@@ -65,8 +67,6 @@ def attendance_figures(summit):
 
 def purge_door_data(summit):
     """Delete check-in rows and unlink the door log from people; revoke every door link."""
-    from registrations.door.links import revoke_door_link
-
     checkins = CheckIn.objects.filter(summit=summit).delete()[0]
     ScanLog.objects.filter(summit=summit).update(registration=None)
     for link in DoorLink.objects.filter(summit=summit).select_related("user"):
@@ -104,10 +104,8 @@ def purge_registrations(summit):
 def delete_own_registration(registration):
     """An attendee deletes their registration now, from the manage page: the seat is freed
     (and offered on) first, then the row is anonymized like a purge."""
-    from registrations.seats import services
-
-    registration = services.cancel_registration(registration)
     with transaction.atomic():
+        registration = services.cancel_registration(registration)
         Registration.objects.filter(pk=registration.pk).update(
             **dict.fromkeys(PERSONAL_TEXT_FIELDS, ""),
             share_with_group=False,

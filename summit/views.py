@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
+from summit.models import Summit
+
 
 @never_cache
 def healthz(request):
@@ -53,7 +55,5 @@ def handler500(request):
 
 def home(request):
     """Upcoming summits, each linking to its registration page."""
-    from summit.models import Summit
-
     summits = Summit.objects.filter(ends_at__gte=timezone.now()).order_by("starts_at")[:20]
     return render(request, "summit/home.html", {"summits": summits})

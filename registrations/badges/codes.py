@@ -17,6 +17,8 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
+from registrations.badges.qr import qr_data_uri, qr_png
+from registrations.models import Registration
 from summit import audit
 from summit.errors import DomainError
 
@@ -48,8 +50,6 @@ def set_badge_code(registration):
 def registrations_with_code(summit, code):
     """The registrations of this summit whose current badge code is `code` (at most one; none
     for a forged, altered, revoked or other-summit code), as a queryset: the door locks it."""
-    from registrations.models import Registration
-
     code = normalize_code(code)
     if not code.startswith(PREFIX) or len(code) != len(PREFIX) + CODE_CHARS:
         return Registration.objects.none()
@@ -69,8 +69,6 @@ def reissue_badge(registration, *, by):
     this moment on; clears badge_printed_at, so the new badge counts as "not yet printed".
     Updates `registration` in place and returns it. Raises DomainError("not_confirmed").
     """
-    from registrations.models import Registration
-
     with transaction.atomic():
         # The row lock makes two planners reissuing at once produce two versions, not one.
         locked = (
@@ -99,8 +97,6 @@ def reissue_badge(registration, *, by):
 
 
 def _require_badge(registration):
-    from registrations.models import Registration
-
     if registration.status != Registration.Status.CONFIRMED:
         raise DomainError("no_badge", _("Only a confirmed registration has a badge."), status_code=404)
 
@@ -108,8 +104,6 @@ def _require_badge(registration):
 def badge_png(registration, *, scale=10):
     """PNG bytes of the registration's badge QR (330 px square at scale 10), for the
     confirmation email and the phone. Raises DomainError("no_badge") unless confirmed."""
-    from registrations.badges.qr import qr_png
-
     _require_badge(registration)
     return qr_png(badge_code(registration), scale=scale)
 
@@ -118,8 +112,6 @@ def badge_card_context(registration, *, png_url=None):
     """Context for `{% include "registrations/_badge_card.html" %}`: the badge on screen,
     its QR as an inline PNG (no extra request) and, when given, a link to download the PNG.
     Raises DomainError("no_badge") unless confirmed."""
-    from registrations.badges.qr import qr_data_uri
-
     _require_badge(registration)
     code = badge_code(registration)
     return {

@@ -32,6 +32,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from registrations.badges.codes import badge_code
 from registrations.badges.qr import qr_data_uri
@@ -429,14 +430,19 @@ def request_badge_sheet(
         audit.record(
             action="badges.sheet_request", summit=summit, user=by, count=total, detail=f"{layout} {sort}"
         )
-        from registrations.badges.tasks import build_badge_sheet_task
-
         transaction.on_commit(lambda: build_badge_sheet_task.enqueue(job.pk))
     return job
 
 
 def sheet_storage_name(job):
     return f"badge-sheets/{job.summit.slug}/{job.public_id}.pdf"
+
+
+@task()
+def build_badge_sheet_task(job_id):
+    """The background task that builds a requested sheet (run_badge_sheet_job)."""
+    job = run_badge_sheet_job(job_id)
+    return job.status if job else None
 
 
 def run_badge_sheet_job(job_id):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from registrations.badges.codes import registrations_with_code
 from registrations.models import CheckIn, Registration, ScanLog
 from summit.errors import DomainError
+from summit.models import Sector
 
 OK = ScanLog.Result.OK
 ALREADY = ScanLog.Result.ALREADY
@@ -323,8 +324,6 @@ def door_counts(summit):
 def door_dashboard(summit, *, bucket_minutes=10):
     """Planner figures for the door: check-ins over time (in the summit's time zone), by sector
     and by group against those expected, the no-shows so far, and flagged offline admissions."""
-    from summit.models import Sector
-
     confirmed = Registration.objects.filter(summit=summit, status=Registration.Status.CONFIRMED)
     rows = list(confirmed.select_related("group", "check_in").order_by("first_name", "last_name", "id"))
     tz = summit.tz

@@ -5,6 +5,7 @@ on these forms field by field."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registrations.payments import stripe_client as payments
 from summit.models import Language, Sector
 from summit.money import format_money
 
@@ -120,8 +121,6 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, summit, email_required=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.summit = summit
-        from registrations.payments import stripe_client as payments
-
         paid_ok = payments.payments_enabled()
         tickets = []
         for ticket in summit.ticket_types.filter(active=True):

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from registrations.models import Registration
+
 SALT = "summit.registrations.manage"
 
 
@@ -15,8 +17,6 @@ def manage_token(registration):
 
 def registration_from_token(token):
     """The registration this private link belongs to, or None (tampered, revoked or purged)."""
-    from registrations.models import Registration
-
     try:
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature:

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 
 from registrations.models import GroupPreference, IdempotencyRecord, Registration
-from registrations.seats.services import seats_left
+from registrations.seats.rules import seats_left
 from summit.models import PlanningGroup, Summit
 from tests.factories import (
     GroupPreferenceFactory,

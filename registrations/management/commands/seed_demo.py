@@ -8,7 +8,7 @@ from django.utils import timezone
 from registrations import demo_data
 from registrations.badges.codes import set_badge_code
 from registrations.models import GroupPreference, Registration
-from summit.models import PlanningGroup, Summit, TicketType
+from summit.models import PlanningGroup, PromoCode, Summit, TicketType
 
 
 class Command(BaseCommand):
@@ -109,8 +109,6 @@ class Command(BaseCommand):
         return tickets
 
     def seed_promo_codes(self, summit, tickets):
-        from summit.models import PromoCode
-
         community, _ = PromoCode.objects.update_or_create(
             summit=summit,
             code="COMMUNITY-PARTNER",
