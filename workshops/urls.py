@@ -1,22 +1,33 @@
 from django.urls import path
 
-from workshops import api, recommendation_api, recommendation_views, views
+from workshops.assignment import api as assignment_api
+from workshops.assignment import views as assignment_views
+from workshops.recommendations import api as recommendation_api
+from workshops.recommendations import views as recommendation_views
 
 # Included without a namespace (summit/urls.py), so page names carry a prefix.
 S = "summits/<slug:slug>/"
 
 api_urlpatterns = [
-    path("summits/<slug:slug>/assignment/runs/", api.AssignmentRunsAPI.as_view(), name="api-assignment-runs"),
+    path(
+        "summits/<slug:slug>/assignment/runs/",
+        assignment_api.AssignmentRunsAPI.as_view(),
+        name="api-assignment-runs",
+    ),
     path(
         "summits/<slug:slug>/assignment/runs/<int:run_id>/",
-        api.AssignmentRunDetailAPI.as_view(),
+        assignment_api.AssignmentRunDetailAPI.as_view(),
         name="api-assignment-run",
     ),
-    path("summits/<slug:slug>/assignment/publish/", api.PublishAPI.as_view(), name="api-assignment-publish"),
-    path("summits/<slug:slug>/assignments/", api.AssignmentsAPI.as_view(), name="api-assignments"),
+    path(
+        "summits/<slug:slug>/assignment/publish/",
+        assignment_api.PublishAPI.as_view(),
+        name="api-assignment-publish",
+    ),
+    path("summits/<slug:slug>/assignments/", assignment_api.AssignmentsAPI.as_view(), name="api-assignments"),
     path(
         "summits/<slug:slug>/assignments/<uuid:registration_id>/",
-        api.AssignmentDetailAPI.as_view(),
+        assignment_api.AssignmentDetailAPI.as_view(),
         name="api-assignment",
     ),
     path(
@@ -69,9 +80,17 @@ api_urlpatterns = [
 ]
 
 urlpatterns = [
-    path("summits/<slug:slug>/planner/groups/", views.planner_groups, name="planner-groups"),
-    path("summits/<slug:slug>/groups/<slug:group_slug>/roster.csv", views.roster_csv, name="roster-csv"),
-    path("summits/<slug:slug>/groups/<slug:group_slug>/roster.pdf", views.roster_pdf, name="roster-pdf"),
+    path("summits/<slug:slug>/planner/groups/", assignment_views.planner_groups, name="planner-groups"),
+    path(
+        "summits/<slug:slug>/groups/<slug:group_slug>/roster.csv",
+        assignment_views.roster_csv,
+        name="roster-csv",
+    ),
+    path(
+        "summits/<slug:slug>/groups/<slug:group_slug>/roster.pdf",
+        assignment_views.roster_pdf,
+        name="roster-pdf",
+    ),
     path(
         S + "groups/<slug:group_slug>/facilitate/",
         recommendation_views.facilitate,

@@ -11,10 +11,10 @@ from tests.factories import (
     RegistrationFactory,
     VotingRoundFactory,
 )
-from workshops import recommendations as rec_services
-from workshops import voting
 from workshops.framework import load_framework, read_framework_file
 from workshops.models import FrameworkVersion, VotingRound
+from workshops.recommendations import services as rec_services
+from workshops.recommendations import voting
 
 
 @pytest.fixture(autouse=True)

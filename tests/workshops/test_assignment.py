@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from workshops.assignment import (
+from workshops.assignment.engine import (
     GROUP_MAX,
     GROUP_MIN,
     LANGUAGE,

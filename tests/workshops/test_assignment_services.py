@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from registrations.models import Registration
 from summit.errors import DomainError
 from tests.factories import GroupPreferenceFactory, PlanningGroupFactory, RegistrationFactory, UserFactory
-from workshops import services
+from workshops.assignment import services
 from workshops.models import Assignment, AssignmentRun
 
 pytestmark = pytest.mark.django_db

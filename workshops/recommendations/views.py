@@ -19,7 +19,6 @@ from registrations.models import Registration
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Sector, Summit
 from summit.permissions import FACILITATOR, PLANNER, VOLUNTEER, facilitated_group_ids, has_role
-from workshops import recommendations, report, voting
 from workshops.models import (
     Dimension,
     FrameworkVersion,
@@ -29,8 +28,14 @@ from workshops.models import (
     ReportSnapshot,
     VotingRound,
 )
-from workshops.recommendation_api import report_file_response
-from workshops.recommendation_serializers import RecommendationInputSerializer, RecommendationUpdateSerializer
+from workshops.recommendations import services as recommendations
+from workshops.recommendations import voting
+from workshops.recommendations.api import report_file_response
+from workshops.recommendations.serializers import (
+    RecommendationInputSerializer,
+    RecommendationUpdateSerializer,
+)
+from workshops.report import build as report
 
 MULTI_FIELDS = ("predictors", "dimensions")
 

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from registrations.models import Registration
 from summit.models import PlanningGroup, Sector
 from workshops.attendance import attended
-from workshops.charts import bar_chart, share_bar
 from workshops.models import (
     Dimension,
     FrameworkVersion,
@@ -33,6 +32,7 @@ from workshops.models import (
     Vote,
     VotingRound,
 )
+from workshops.report.charts import bar_chart, share_bar
 
 SCHEMA = 1
 SUPPRESS_BELOW = 5
@@ -537,7 +537,7 @@ def request_report(summit, *, language="en", preliminary=False, source=None, by=
         source=source,
         created_by=by if by is not None and by.is_authenticated else None,
     )
-    from workshops.tasks import build_report_task
+    from workshops.report.tasks import build_report_task
 
     build_report_task.enqueue(snapshot.pk)
     return snapshot

@@ -12,7 +12,7 @@ from registrations.models import Registration
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Sector, Summit
 from summit.permissions import FACILITATOR, PLANNER, facilitated_group_ids, has_role
-from workshops import services
+from workshops.assignment import services
 from workshops.models import Assignment, AssignmentRun
 
 SECTOR_LABELS = dict(Sector.choices)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from registrations.models import GroupPreference, Registration
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Summit
-from workshops import assignment as engine
+from workshops.assignment import engine
 from workshops.models import Assignment, AssignmentRun, Reason
 
 
@@ -92,7 +92,7 @@ def build_problem(summit, *, fresh=False):
 def run_assignment(summit, *, by=None, dry_run=False, rules=None, fresh=False):
     """Run the engine on the summit's confirmed registrations and save the draft assignment.
 
-    `rules`: a dict of engine rules (see workshops.assignment.Rules); None reuses the last run's
+    `rules`: a dict of engine rules (see workshops.assignment.engine.Rules); None reuses the last run's
     rules (or the defaults). `fresh`: ignore everyone's current draft group (no stability term).
     With `dry_run`, nothing is saved: the returned run has no primary key and carries the
     placements in `run.placements`. Locked people stay where the planner put them.

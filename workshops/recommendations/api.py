@@ -20,9 +20,10 @@ from summit import audit
 from summit.errors import DomainError
 from summit.models import Summit
 from summit.permissions import PLANNER, IsFacilitatorOrPlanner, IsPlanner, facilitated_group_ids, has_role
-from workshops import exports, recommendations, report, voting
 from workshops.models import Recommendation, ReportSnapshot, VotingRound
-from workshops.recommendation_serializers import (
+from workshops.recommendations import exports, voting
+from workshops.recommendations import services as recommendations
+from workshops.recommendations.serializers import (
     BallotSerializer,
     KioskVoteSerializer,
     MergeSerializer,
@@ -39,6 +40,7 @@ from workshops.recommendation_serializers import (
     RoundSerializer,
     TallySerializer,
 )
+from workshops.report import build as report
 
 
 class SummitAPI(APIView):
