@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from registrations.models import Registration
 from summit.models import PlanningGroup
+from workshops.assignment.services import publish_assignment, run_assignment
 from workshops.attendance import attended
 from workshops.models import (
     Ballot,
@@ -314,8 +315,6 @@ SHORTLIST_PER_GROUP = 1
 
 def _assign_and_publish(summit):
     """Run the assignment engine and publish it, unless groups are already published."""
-    from workshops.assignment.services import publish_assignment, run_assignment
-
     if Registration.objects.filter(summit=summit, group__isnull=False).exists():
         return 0
     run_assignment(summit)

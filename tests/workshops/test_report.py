@@ -8,7 +8,8 @@ from tests.conftest import staff_client
 from tests.factories import PlanningGroupFactory, RecommendationFactory, RegistrationFactory, SummitFactory
 from workshops.models import ReportSnapshot
 from workshops.recommendations import services as rec_services
-from workshops.report.build import collect_report_data, freeze_snapshot, render_report, sha256_of
+from workshops.report.build import collect_report_data, render_report, sha256_of
+from workshops.report.services import freeze_snapshot
 
 from .conftest import pdf_text
 

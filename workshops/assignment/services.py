@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from registrations.models import GroupPreference, Registration
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Summit
+from summit.pdf import render_template_pdf
 from workshops.assignment import engine
 from workshops.models import Assignment, AssignmentRun, Reason
 
@@ -343,8 +344,6 @@ def roster_csv(group, *, draft=False):
 
 
 def roster_pdf(group, *, draft=False):
-    from summit.pdf import render_template_pdf
-
     roster = group_roster(group, draft=draft)
     return render_template_pdf(
         "workshops/roster_pdf.html", {"roster": roster, "group": group, "summit": group.summit}

@@ -1,5 +1,7 @@
 """Planner pages for the planning-group assignment, and group rosters (session login)."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -160,8 +162,6 @@ def _planner_action(request, summit):
 
 
 def _is_uuid(value):
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:

@@ -40,7 +40,7 @@ from workshops.recommendations.serializers import (
     RoundSerializer,
     TallySerializer,
 )
-from workshops.report import build as report
+from workshops.report import services as report
 
 
 class SummitAPI(APIView):

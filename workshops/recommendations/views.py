@@ -8,7 +8,9 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -35,7 +37,7 @@ from workshops.recommendations.serializers import (
     RecommendationInputSerializer,
     RecommendationUpdateSerializer,
 )
-from workshops.report import build as report
+from workshops.report import services as report
 
 MULTI_FIELDS = ("predictors", "dimensions")
 
@@ -248,9 +250,6 @@ def review(request, slug):
 
 
 def _open_round(request, summit):
-    from django.utils.dateparse import parse_datetime
-    from django.utils.timezone import make_aware
-
     closes = parse_datetime(request.POST.get("closes_at") or "")
     if closes is None:
         raise DomainError("invalid", _("Give the time the round closes."), field="closes_at", status_code=400)
