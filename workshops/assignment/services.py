@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from registrations.models import GroupPreference, Registration
+from summit.csvsafe import safe_cell
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Summit
 from summit.pdf import render_template_pdf
@@ -321,21 +322,13 @@ def group_roster(group, *, draft=False):
     return {"group": group, "named": named, "not_named": len(rows) - len(named), "total": len(rows)}
 
 
-def _csv_safe(value):
-    """A cell a spreadsheet will not run as a formula."""
-    value = str(value)
-    if value and value[0] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def roster_csv(group, *, draft=False):
     roster = group_roster(group, draft=draft)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Name"), _("Organization")])
     for name, organization in roster["named"]:
-        writer.writerow([_csv_safe(name), _csv_safe(organization)])
+        writer.writerow([safe_cell(name), safe_cell(organization)])
     if roster["not_named"]:
         writer.writerow(
             [_("%(count)d more (not named by their choice)") % {"count": roster["not_named"]}, ""]
