@@ -4,6 +4,8 @@ from workshops.assignment import api as assignment_api
 from workshops.assignment import views as assignment_views
 from workshops.recommendations import api as recommendation_api
 from workshops.recommendations import views as recommendation_views
+from workshops.report import api as report_api
+from workshops.report import views as report_views
 
 # Included without a namespace (summit/urls.py), so page names carry a prefix.
 S = "summits/<slug:slug>/"
@@ -70,11 +72,11 @@ api_urlpatterns = [
         name="api-round-paper-ballots",
     ),
     path(S + "exports/<str:what>.<str:fmt>", recommendation_api.ExportAPI.as_view(), name="api-export"),
-    path(S + "reports/", recommendation_api.ReportListAPI.as_view(), name="api-reports"),
-    path(S + "reports/<int:pk>/", recommendation_api.ReportDetailAPI.as_view(), name="api-report"),
+    path(S + "reports/", report_api.ReportListAPI.as_view(), name="api-reports"),
+    path(S + "reports/<int:pk>/", report_api.ReportDetailAPI.as_view(), name="api-report"),
     path(
         S + "reports/<int:pk>/download/",
-        recommendation_api.ReportDownloadAPI.as_view(),
+        report_api.ReportDownloadAPI.as_view(),
         name="api-report-download",
     ),
 ]
@@ -99,10 +101,10 @@ urlpatterns = [
     path(S + "recommendations/review/", recommendation_views.review, name="workshops-review"),
     path(S + "vote/kiosk/", recommendation_views.kiosk, name="workshops-kiosk"),
     path(S + "vote/paper/", recommendation_views.paper_ballots, name="workshops-paper-ballots"),
-    path(S + "reports/", recommendation_views.reports, name="workshops-reports"),
+    path(S + "reports/", report_views.reports, name="workshops-reports"),
     path(
         S + "reports/<int:pk>/download/",
-        recommendation_views.report_download,
+        report_views.report_download,
         name="workshops-report-download",
     ),
     path("r/<str:token>/vote/", recommendation_views.vote, name="workshops-vote"),
