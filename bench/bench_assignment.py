@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workshops.assignment import Group, Person, Rules, check_rules, solve, top_three_lp_max  # noqa: E402
+from workshops.assignment.engine import Group, Person, Rules, check_rules, solve, top_three_lp_max  # noqa: E402
 
 SECTORS = [
     ("community_org", 30),

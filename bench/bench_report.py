@@ -177,7 +177,7 @@ def build(slug, attendees, group_count, rec_count):
 
 
 def measure(summit):
-    from workshops.report import collect_report_data, render_report, sha256_of
+    from workshops.report.build import collect_report_data, render_report, sha256_of
 
     reset_queries()
     started = time.perf_counter()

@@ -139,7 +139,7 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, group, **kwargs):
-        from workshops.recommendations import create_recommendation
+        from workshops.recommendations.services import create_recommendation
 
         kwargs.setdefault("pillar", current_pillar(group.pillar or "rewarding-work"))
         return create_recommendation(group=group, data=kwargs)

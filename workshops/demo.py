@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from registrations.models import Registration
 from summit.models import PlanningGroup
-from workshops import recommendations as services
+from workshops.assignment.services import publish_assignment, run_assignment
 from workshops.attendance import attended
 from workshops.models import (
     Ballot,
@@ -21,6 +21,7 @@ from workshops.models import (
     Vote,
     VotingRound,
 )
+from workshops.recommendations import services
 
 # group slug -> [(title, barrier, action, predictor, lever, dimensions, horizon, lead, partners, resources, measure, quote)]
 RECOMMENDATIONS = {
@@ -314,8 +315,6 @@ SHORTLIST_PER_GROUP = 1
 
 def _assign_and_publish(summit):
     """Run the assignment engine and publish it, unless groups are already published."""
-    from workshops.services import publish_assignment, run_assignment
-
     if Registration.objects.filter(summit=summit, group__isnull=False).exists():
         return 0
     run_assignment(summit)

@@ -8,6 +8,7 @@ version again updates names in place and never deletes a pillar a recommendation
 import json
 from pathlib import Path
 
+from django.apps import apps as live_apps
 from django.conf import settings
 
 DATA_FILE = Path(settings.BASE_DIR) / "summit" / "data" / "upward-mobility-framework.json"
@@ -22,8 +23,6 @@ def load_framework(data, *, apps=None):
     """Create or update the framework version described by `data` and make it current.
     `apps` is a migration's app registry (historical models) or None for the live models."""
     if apps is None:
-        from django.apps import apps as live_apps
-
         apps = live_apps
     version_model = apps.get_model("workshops", "FrameworkVersion")
     dimension_model = apps.get_model("workshops", "Dimension")

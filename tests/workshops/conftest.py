@@ -11,17 +11,20 @@ from tests.factories import (
     RegistrationFactory,
     VotingRoundFactory,
 )
-from workshops import recommendations as rec_services
-from workshops import voting
 from workshops.framework import load_framework, read_framework_file
 from workshops.models import FrameworkVersion, VotingRound
+from workshops.recommendations import services as rec_services
+from workshops.recommendations import voting
 
 
 @pytest.fixture(autouse=True)
 def _framework_loaded(request):
     """The framework comes from a data migration, but a transactional test (ours or another
-    app's) flushes every table; load it again when it is gone."""
+    app's) flushes every table; load it again when it is gone. Tests that use no database (the
+    engine's) are left without one."""
     marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
     transactional = bool(marker and marker.kwargs.get("transaction"))
     request.getfixturevalue("transactional_db" if transactional else "db")
     if not FrameworkVersion.objects.exists():

@@ -1,10 +1,13 @@
 """The assignment engine on small cases a person can check by hand (no database)."""
 
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from workshops.assignment import (
+from workshops.assignment.engine import (
     GROUP_MAX,
     GROUP_MIN,
     LANGUAGE,
@@ -20,6 +23,23 @@ from workshops.assignment import (
 )
 
 NO_BALANCE = Rules(resident_floor_margin=None, sector_ceiling=None, org_cap=None)
+
+
+def test_the_engine_imports_nothing_from_django_or_our_apps():
+    # A fresh interpreter, so that nothing pytest-django loaded counts.
+    code = (
+        "import sys, workshops.assignment.engine; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'django', 'rest_framework', 'summit', 'registrations'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert done.stdout.strip() == "[]"
 
 
 def person(pid, *prefs, sector="resident", org="", language="en", locked=None, previous=None):

@@ -15,7 +15,7 @@ from tests.factories import (
     SummitFactory,
     UserFactory,
 )
-from workshops import services
+from workshops.assignment import services
 from workshops.models import Assignment, AssignmentRun
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ every rule it claims to hold does hold (checked independently by check_rules).""
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workshops.assignment import RELAX_ORDER, Group, Person, Rules, check_rules, solve
+from workshops.assignment.engine import RELAX_ORDER, Group, Person, Rules, check_rules, solve
 
 SECTORS = ["resident", "government", "education", "community_org", "business"]
 

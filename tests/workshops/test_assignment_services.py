@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from registrations.models import Registration
 from summit.errors import DomainError
 from tests.factories import GroupPreferenceFactory, PlanningGroupFactory, RegistrationFactory, UserFactory
-from workshops import services
+from workshops.assignment import services
 from workshops.models import Assignment, AssignmentRun
 
 pytestmark = pytest.mark.django_db
@@ -201,6 +201,19 @@ def test_roster_csv_names_only_those_who_agreed_and_defuses_formulas(summit, gro
         ["Ana Ruiz", "Casa"],
         ["1 more (not named by their choice)", ""],
     ]
+
+
+def test_roster_csv_defuses_an_organization_that_starts_with_a_line_break(summit, groups):
+    # Some spreadsheets drop a cell's leading line break and then run the formula after it.
+    attendee(
+        summit, groups["jobs"], first_name="Ana", organization="\n=cmd|' /C calc'!A0", share_with_group=True
+    )
+    services.run_assignment(summit, rules=no_balance())
+    services.publish_assignment(summit, by=None)
+
+    rows = list(csv.reader(io.StringIO(services.roster_csv(groups["jobs"]))))
+
+    assert rows[1][1] == "'\n=cmd|' /C calc'!A0"
 
 
 def test_roster_pdf_lists_consenting_names_only(summit, groups):

@@ -6,9 +6,10 @@ from django.core.management import CommandError, call_command
 from summit.models import AuditEvent, StaffRole
 from tests.conftest import staff_client
 from tests.factories import PlanningGroupFactory, RecommendationFactory, RegistrationFactory, SummitFactory
-from workshops import recommendations as rec_services
 from workshops.models import ReportSnapshot
-from workshops.report import collect_report_data, freeze_snapshot, render_report, sha256_of
+from workshops.recommendations import services as rec_services
+from workshops.report.build import collect_report_data, render_report, sha256_of
+from workshops.report.services import freeze_snapshot
 
 from .conftest import pdf_text
 

@@ -7,9 +7,9 @@ from registrations.badges.codes import badge_code
 from summit.models import StaffRole
 from tests.conftest import staff_client
 from tests.factories import RecommendationFactory, RegistrationFactory, VotingRoundFactory
-from workshops import voting
 from workshops.models import Ballot, Vote
-from workshops.voting import VotingError
+from workshops.recommendations import voting
+from workshops.recommendations.voting import VotingError
 
 from .conftest import close
 

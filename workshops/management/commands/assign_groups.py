@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from summit.errors import DomainError
 from summit.models import Summit
-from workshops.services import run_assignment
+from workshops.assignment.services import run_assignment
 
 
 def _pct(share):

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from summit.models import Summit
 from summit.pdf import write_atomically
-from workshops.report import build_snapshot_pdf, freeze_snapshot
+from workshops.report.build import build_snapshot_pdf
+from workshops.report.services import freeze_snapshot
 
 
 class ProgressBar:

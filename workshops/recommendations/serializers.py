@@ -1,4 +1,4 @@
-"""API input and output shapes for recommendations, votes and reports (kept apart)."""
+"""API input and output shapes for recommendations and votes (kept apart)."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +13,6 @@ from workshops.models import (
     Pillar,
     Predictor,
     Recommendation,
-    ReportSnapshot,
     ResidentQuote,
     VotingRound,
 )
@@ -222,39 +221,3 @@ class ResultSerializer(serializers.Serializer):
     title = serializers.CharField()
     dots = serializers.IntegerField()
     supporters = serializers.IntegerField()
-
-
-class ReportRequestSerializer(serializers.Serializer):
-    language = serializers.ChoiceField([("en", "English"), ("es", "Español")], default="en")
-    preliminary = serializers.BooleanField(default=False)
-    source = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        help_text=_("Re-render this earlier snapshot's data instead of taking fresh data."),
-    )
-
-
-class ReportSnapshotSerializer(serializers.ModelSerializer):
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = ReportSnapshot
-        fields = [
-            "id",
-            "language",
-            "preliminary",
-            "sha256",
-            "status",
-            "progress",
-            "error",
-            "pages",
-            "source",
-            "created_at",
-            "finished_at",
-            "download_url",
-        ]
-
-    def get_download_url(self, obj) -> str | None:
-        if obj.status != ReportSnapshot.Status.DONE:
-            return None
-        return f"/api/summits/{obj.summit.slug}/reports/{obj.pk}/download/"

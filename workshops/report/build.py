@@ -5,6 +5,8 @@ returns plain JSON-able data (language-neutral: both languages' names, sector co
 snapshot stores that data as canonical JSON with its SHA-256, so the same snapshot renders the
 same PDF, in English or Spanish. Small-number suppression happens when the figures are
 presented (`report_context`): any figure describing 1 to 4 people prints as "fewer than 5".
+`build_snapshot_pdf` renders a snapshot and stores its PDF; the use cases that make snapshots
+are in `workshops.report.services`.
 """
 
 import datetime
@@ -13,7 +15,6 @@ import json
 from collections import Counter, defaultdict
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -21,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from registrations.models import Registration
 from summit.models import PlanningGroup, Sector
+from summit.pdf import render_pdf_counted
 from workshops.attendance import attended
-from workshops.charts import bar_chart, share_bar
 from workshops.models import (
     Dimension,
     FrameworkVersion,
@@ -33,6 +34,7 @@ from workshops.models import (
     Vote,
     VotingRound,
 )
+from workshops.report.charts import bar_chart, share_bar
 
 SCHEMA = 1
 SUPPRESS_BELOW = 5
@@ -497,8 +499,6 @@ def report_html(data, *, language, sha256):
 
 def render_report(data, *, language, sha256, progress=None):
     """(pdf bytes, pages) for a snapshot's data. Same data and language: the same PDF."""
-    from summit.pdf import render_pdf_counted
-
     html = report_html(data, language=language, sha256=sha256)
     if progress:
         progress(30, "laying out")
@@ -507,40 +507,7 @@ def render_report(data, *, language, sha256, progress=None):
     )
 
 
-# --- Use cases: freeze, build, rebuild ---
-
-
-@transaction.atomic
-def freeze_snapshot(summit, *, language="en", preliminary=False, by=None, now=None):
-    """Take the data now and store it as a snapshot (no PDF yet)."""
-    data = collect_report_data(summit, preliminary=preliminary, now=now)
-    return ReportSnapshot.objects.create(
-        summit=summit,
-        language=language,
-        preliminary=preliminary,
-        data=data,
-        sha256=sha256_of(data),
-        status=ReportSnapshot.Status.QUEUED,
-        created_by=by if by is not None and by.is_authenticated else None,
-    )
-
-
-def request_report(summit, *, language="en", preliminary=False, source=None, by=None):
-    """A queued snapshot whose PDF a background task builds. With `source`, the new snapshot
-    re-renders that snapshot's data (e.g. in the other language) instead of taking fresh data."""
-    snapshot = ReportSnapshot.objects.create(
-        summit=summit,
-        language=language,
-        preliminary=source.preliminary if source else preliminary,
-        data=source.data if source else None,
-        sha256=source.sha256 if source else "",
-        source=source,
-        created_by=by if by is not None and by.is_authenticated else None,
-    )
-    from workshops.tasks import build_report_task
-
-    build_report_task.enqueue(snapshot.pk)
-    return snapshot
+# --- Building a snapshot's PDF (the background task's work, and build_report's) ---
 
 
 def build_snapshot_pdf(snapshot, *, progress=None):

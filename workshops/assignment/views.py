@@ -1,5 +1,7 @@
 """Planner pages for the planning-group assignment, and group rosters (session login)."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,7 @@ from registrations.models import Registration
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Sector, Summit
 from summit.permissions import FACILITATOR, PLANNER, facilitated_group_ids, has_role
-from workshops import services
+from workshops.assignment import services
 from workshops.models import Assignment, AssignmentRun
 
 SECTOR_LABELS = dict(Sector.choices)
@@ -160,8 +162,6 @@ def _planner_action(request, summit):
 
 
 def _is_uuid(value):
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:

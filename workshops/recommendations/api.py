@@ -1,4 +1,4 @@
-"""Recommendations, voting, exports and reports API: thin edges over the workshops services.
+"""Recommendations, voting and exports API: thin edges over the workshops services.
 
 Permissions per group: a planner sees and changes everything of their own summits; a
 facilitator only their own group's recommendations, quotes and tallies; nobody anything of
@@ -7,7 +7,7 @@ another summit. Objects outside what a user may see answer 404, as if they did n
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,9 +20,10 @@ from summit import audit
 from summit.errors import DomainError
 from summit.models import Summit
 from summit.permissions import PLANNER, IsFacilitatorOrPlanner, IsPlanner, facilitated_group_ids, has_role
-from workshops import exports, recommendations, report, voting
-from workshops.models import Recommendation, ReportSnapshot, VotingRound
-from workshops.recommendation_serializers import (
+from workshops.models import Recommendation, VotingRound
+from workshops.recommendations import exports, voting
+from workshops.recommendations import services as recommendations
+from workshops.recommendations.serializers import (
     BallotSerializer,
     KioskVoteSerializer,
     MergeSerializer,
@@ -32,8 +33,6 @@ from workshops.recommendation_serializers import (
     RecommendationInputSerializer,
     RecommendationSerializer,
     RecommendationUpdateSerializer,
-    ReportRequestSerializer,
-    ReportSnapshotSerializer,
     ResultSerializer,
     RoundInputSerializer,
     RoundSerializer,
@@ -287,7 +286,7 @@ class PaperBallotAPI(RoundMixin, SummitAPI):
         return Response(BallotSerializer(ballot).data, status=status.HTTP_201_CREATED)
 
 
-# --- Exports and reports (planners) ---
+# --- Exports (planners) ---
 
 
 class ExportAPI(SummitAPI):
@@ -307,68 +306,3 @@ class ExportAPI(SummitAPI):
         response["Content-Disposition"] = f'attachment; filename="{self.summit.slug}-{what}.{fmt}"'
         response["Cache-Control"] = "no-store"
         return response
-
-
-class ReportListAPI(SummitAPI):
-    permission_classes = [IsPlanner]
-
-    @extend_schema(responses=ReportSnapshotSerializer(many=True), summary="Past report snapshots (planner)")
-    def get(self, request, slug):
-        snapshots = ReportSnapshot.objects.filter(summit=self.summit).select_related("summit").defer("data")
-        return Response(ReportSnapshotSerializer(snapshots, many=True).data)
-
-    @extend_schema(
-        request=ReportRequestSerializer,
-        responses={202: ReportSnapshotSerializer},
-        summary="Build a report in the background (planner)",
-    )
-    def post(self, request, slug):
-        serializer = ReportRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        source_id = serializer.validated_data.pop("source", None)
-        source = get_object_or_404(ReportSnapshot, summit=self.summit, pk=source_id) if source_id else None
-        if source is not None and source.data is None:
-            raise DomainError("not_ready", _("That snapshot has no data yet."), field="source")
-        snapshot = report.request_report(
-            self.summit, source=source, by=request.user, **serializer.validated_data
-        )
-        snapshot = ReportSnapshot.objects.select_related("summit").get(pk=snapshot.pk)
-        return Response(ReportSnapshotSerializer(snapshot).data, status=status.HTTP_202_ACCEPTED)
-
-
-class ReportDetailAPI(SummitAPI):
-    permission_classes = [IsPlanner]
-
-    @extend_schema(responses=ReportSnapshotSerializer, summary="A report's status and progress (planner)")
-    def get(self, request, slug, pk):
-        snapshot = get_object_or_404(
-            ReportSnapshot.objects.select_related("summit").defer("data"), summit=self.summit, pk=pk
-        )
-        return Response(ReportSnapshotSerializer(snapshot).data)
-
-
-def report_file_response(request, summit, pk):
-    """The PDF of a finished report, audit-logged (callers check that the user is a planner)."""
-    snapshot = get_object_or_404(ReportSnapshot.objects.defer("data"), summit=summit, pk=pk)
-    if snapshot.status != ReportSnapshot.Status.DONE or not snapshot.pdf:
-        raise Http404
-    audit.record(action="report_download", summit=summit, user=request.user, detail=f"snapshot {snapshot.pk}")
-    kind = "preliminary" if snapshot.preliminary else "final"
-    response = FileResponse(
-        snapshot.pdf.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"{summit.slug}-report-{kind}-{snapshot.language}-{snapshot.pk}.pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-class ReportDownloadAPI(SummitAPI):
-    permission_classes = [IsPlanner]
-
-    @extend_schema(
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="Download a report PDF (planner)"
-    )
-    def get(self, request, slug, pk):
-        return report_file_response(request, self.summit, pk)

@@ -15,9 +15,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from registrations.models import GroupPreference, Registration
+from summit.csvsafe import safe_cell
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Summit
-from workshops import assignment as engine
+from summit.pdf import render_template_pdf
+from workshops.assignment import engine
 from workshops.models import Assignment, AssignmentRun, Reason
 
 
@@ -92,7 +94,7 @@ def build_problem(summit, *, fresh=False):
 def run_assignment(summit, *, by=None, dry_run=False, rules=None, fresh=False):
     """Run the engine on the summit's confirmed registrations and save the draft assignment.
 
-    `rules`: a dict of engine rules (see workshops.assignment.Rules); None reuses the last run's
+    `rules`: a dict of engine rules (see workshops.assignment.engine.Rules); None reuses the last run's
     rules (or the defaults). `fresh`: ignore everyone's current draft group (no stability term).
     With `dry_run`, nothing is saved: the returned run has no primary key and carries the
     placements in `run.placements`. Locked people stay where the planner put them.
@@ -320,21 +322,13 @@ def group_roster(group, *, draft=False):
     return {"group": group, "named": named, "not_named": len(rows) - len(named), "total": len(rows)}
 
 
-def _csv_safe(value):
-    """A cell a spreadsheet will not run as a formula."""
-    value = str(value)
-    if value and value[0] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def roster_csv(group, *, draft=False):
     roster = group_roster(group, draft=draft)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Name"), _("Organization")])
     for name, organization in roster["named"]:
-        writer.writerow([_csv_safe(name), _csv_safe(organization)])
+        writer.writerow([safe_cell(name), safe_cell(organization)])
     if roster["not_named"]:
         writer.writerow(
             [_("%(count)d more (not named by their choice)") % {"count": roster["not_named"]}, ""]
@@ -343,8 +337,6 @@ def roster_csv(group, *, draft=False):
 
 
 def roster_pdf(group, *, draft=False):
-    from summit.pdf import render_template_pdf
-
     roster = group_roster(group, draft=draft)
     return render_template_pdf(
         "workshops/roster_pdf.html", {"roster": roster, "group": group, "summit": group.summit}

@@ -11,15 +11,15 @@ from registrations.models import Registration
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Summit
 from summit.permissions import IsPlanner
-from workshops import services
-from workshops.models import Assignment, AssignmentRun
-from workshops.serializers import (
+from workshops.assignment import services
+from workshops.assignment.serializers import (
     AssignmentSerializer,
     MoveInputSerializer,
     PublishSerializer,
     RunInputSerializer,
     RunSerializer,
 )
+from workshops.models import Assignment, AssignmentRun
 
 
 class PlannerAPIView(GenericAPIView):

@@ -1,5 +1,5 @@
-"""Server-rendered pages: facilitator, planner review, voting (attendee link and kiosk), paper
-ballots and reports. Every page works without JavaScript; the facilitator page's script only
+"""Server-rendered pages: facilitator, planner review, voting (attendee link and kiosk) and paper
+ballots (reports: workshops/report/views.py). Every page works without JavaScript; the facilitator page's script only
 adds autosave and keeps typed text in the browser while the connection is down."""
 
 from django.contrib.auth.decorators import login_required
@@ -8,7 +8,9 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -19,18 +21,20 @@ from registrations.seats.links import registration_from_token
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Sector, Summit
 from summit.permissions import FACILITATOR, PLANNER, VOLUNTEER, facilitated_group_ids, has_role
-from workshops import recommendations, report, voting
 from workshops.models import (
     Dimension,
     FrameworkVersion,
     Lever,
     Pillar,
     Recommendation,
-    ReportSnapshot,
     VotingRound,
 )
-from workshops.recommendation_api import report_file_response
-from workshops.recommendation_serializers import RecommendationInputSerializer, RecommendationUpdateSerializer
+from workshops.recommendations import services as recommendations
+from workshops.recommendations import voting
+from workshops.recommendations.serializers import (
+    RecommendationInputSerializer,
+    RecommendationUpdateSerializer,
+)
 
 MULTI_FIELDS = ("predictors", "dimensions")
 
@@ -243,9 +247,6 @@ def review(request, slug):
 
 
 def _open_round(request, summit):
-    from django.utils.dateparse import parse_datetime
-    from django.utils.timezone import make_aware
-
     closes = parse_datetime(request.POST.get("closes_at") or "")
     if closes is None:
         raise DomainError("invalid", _("Give the time the round closes."), field="closes_at", status_code=400)
@@ -411,44 +412,3 @@ def paper_ballots(request, slug):
         "message": message,
     }
     return render(request, "workshops/paper_ballots.html", context, status=status)
-
-
-# --- Reports ---
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def reports(request, slug):
-    summit = _summit_staff(request, slug, PLANNER)
-    if request.method == "POST":
-        language = request.POST.get("language") if request.POST.get("language") in ("en", "es") else "en"
-        source = None
-        if request.POST.get("source"):
-            source = get_object_or_404(
-                ReportSnapshot, summit=summit, pk=request.POST["source"], data__isnull=False
-            )
-        report.request_report(
-            summit,
-            language=language,
-            preliminary=request.POST.get("preliminary") == "on",
-            source=source,
-            by=request.user,
-        )
-        return redirect(request.path)
-    snapshots = list(ReportSnapshot.objects.filter(summit=summit).defer("data")[:50])
-    context = {
-        "summit": summit,
-        "snapshots": snapshots,
-        "busy": any(
-            s.status in (ReportSnapshot.Status.QUEUED, ReportSnapshot.Status.RUNNING) for s in snapshots
-        ),
-    }
-    return render(request, "workshops/reports.html", context)
-
-
-@never_cache
-@login_required
-def report_download(request, slug, pk):
-    summit = _summit_staff(request, slug, PLANNER)
-    return report_file_response(request, summit, pk)

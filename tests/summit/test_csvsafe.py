@@ -1,0 +1,36 @@
+"""summit.csvsafe: the one helper every CSV export and roster writes its cells through."""
+
+import csv
+import io
+
+import pytest
+
+from summit.csvsafe import safe_cell, to_csv
+
+
+# OWASP's CSV injection list (= + - @ tab, carriage return) and the line feed, which some
+# spreadsheets strip before reading the formula that follows it.
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "\n"])
+def test_a_cell_starting_like_a_formula_gets_an_apostrophe(start):
+    assert safe_cell(f"{start}HYPERLINK(1)") == f"'{start}HYPERLINK(1)"
+
+
+@pytest.mark.parametrize("value", ["Ana Ruiz", "Casa de la Raza", "a=b", "", "3"])
+def test_other_text_is_left_as_it_is(value):
+    assert safe_cell(value) == value
+
+
+def test_numbers_are_text_and_none_is_empty():
+    assert (safe_cell(None), safe_cell(12), safe_cell(-3)) == ("", "12", "'-3")
+
+
+def test_to_csv_writes_every_row_through_safe_cell_with_a_bom_for_spreadsheets():
+    body, count = to_csv(["name", "organization"], [["=SUM(A1)", "\nOrg"], ["Ana", "Casa"]])
+
+    assert body.startswith("\ufeff")
+    assert list(csv.reader(io.StringIO(body.removeprefix("\ufeff")))) == [
+        ["name", "organization"],
+        ["'=SUM(A1)", "'\nOrg"],
+        ["Ana", "Casa"],
+    ]
+    assert count == 2
