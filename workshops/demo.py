@@ -6,7 +6,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from registrations.models import Registration
+from registrations.models import CheckIn, Registration
 from summit.models import PlanningGroup
 from workshops.assignment.services import publish_assignment, run_assignment
 from workshops.attendance import attended
@@ -324,8 +324,6 @@ def _assign_and_publish(summit):
 def _seed_attendance(summit, share=0.7):
     """Demo only: record most confirmed people as admitted, as at mid-morning on the day, so the
     report and voting have attendance (the rest are left for trying the door page)."""
-    from registrations.models import CheckIn
-
     if CheckIn.objects.filter(summit=summit).exists():
         return 0
     people = Registration.objects.filter(summit=summit, status=Registration.Status.CONFIRMED).order_by("pk")

@@ -15,17 +15,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from registrations.models import GroupPreference, Registration
+from registrations.seats.rules import lock_summit  # also serializes runs, moves and publishing
 from summit.csvsafe import safe_cell
 from summit.errors import DomainError
-from summit.models import PlanningGroup, Summit
+from summit.models import PlanningGroup
 from summit.pdf import render_template_pdf
 from workshops.assignment import engine
 from workshops.models import Assignment, AssignmentRun, Reason
-
-
-def _lock_summit(summit):
-    # The summit row lock serializes runs, moves and publishing for one summit.
-    return Summit.objects.select_for_update(no_key=True).get(pk=summit.pk)
 
 
 def _groups(summit):
@@ -102,7 +98,7 @@ def run_assignment(summit, *, by=None, dry_run=False, rules=None, fresh=False):
     """
     engine_rules = _parse_rules(rules, summit)
     with transaction.atomic():
-        _lock_summit(summit)
+        lock_summit(summit)
         people, groups, registrations = build_problem(summit, fresh=fresh)
         try:
             result = engine.solve(people, groups, engine_rules)
@@ -168,7 +164,7 @@ def move_attendee(registration, group, *, by, lock=True):
             "group_not_in_summit", _("This group is not part of this summit."), field="group", status_code=400
         )
     with transaction.atomic():
-        _lock_summit(registration.summit)
+        lock_summit(registration.summit)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status != Registration.Status.CONFIRMED:
             raise DomainError("not_confirmed", _("Only confirmed attendees can be placed in a group."))
@@ -197,7 +193,7 @@ def unlock(registration, *, by):
     Returns the Assignment. Raises DomainError("not_assigned").
     """
     with transaction.atomic():
-        _lock_summit(registration.summit)
+        lock_summit(registration.summit)
         draft = Assignment.objects.filter(registration=registration).first()
         if draft is None:
             raise DomainError("not_assigned", _("This attendee has no group yet."), status_code=404)
@@ -218,7 +214,7 @@ def publish_assignment(summit, *, by):
     Returns {"published", "cleared", "unassigned", "run"}. Raises DomainError("no_assignment").
     """
     with transaction.atomic():
-        _lock_summit(summit)
+        lock_summit(summit)
         drafts = dict(
             Assignment.objects.filter(
                 registration__summit=summit, registration__status="confirmed"

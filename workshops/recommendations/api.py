@@ -16,6 +16,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from registrations.badges.codes import find_registration
 from summit import audit
 from summit.errors import DomainError
 from summit.models import Summit
@@ -253,8 +254,6 @@ class KioskVoteAPI(RoundMixin, SummitAPI):
         voting_round = self.voting_round(pk)
         serializer = KioskVoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        from registrations.badges.codes import find_registration
-
         registration = find_registration(self.summit, serializer.validated_data["code"])
         voting.check_voter(voting_round, registration)
         rec = get_object_or_404(
