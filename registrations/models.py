@@ -70,6 +70,30 @@ class Registration(models.Model):
     )
     photo_consent = models.BooleanField(_("photos of me may be used"), default=False)
 
+    # Every field that names, reaches or describes the person: the one list that the purge
+    # empties, the profile is edited through and the tests plant canaries in. Deliberately not
+    # personal: sector and language (the aggregate figures keep them), the two consents (choices,
+    # not facts about anyone; the purge resets them anyway), status, ticket type, group and the
+    # timestamps (figures), and the badge code's hash and link versions (credentials, which the
+    # purge invalidates). tests/registrations/test_personal_fields.py fails on a new text field
+    # that is in neither class.
+    PERSONAL_FIELDS = (
+        "first_name",
+        "last_name",
+        "badge_name",
+        "pronouns",
+        "email",
+        "phone",
+        "organization",
+        "role_title",
+        "accessibility_needs",
+        "interpretation_needs",
+        "dietary_needs",
+        "childcare_needs",
+    )
+    # What an attendee gives and may edit: the personal fields and their non-personal choices.
+    PROFILE_FIELDS = (*PERSONAL_FIELDS, "sector", "language", "share_with_group", "photo_consent")
+
     # The published planning group (the workshops app's assignment writes it on publish).
     # This and the other optional links are indexed only where set (Meta.indexes): a new
     # registration has none of them, and writes no entry for them.

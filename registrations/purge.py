@@ -19,20 +19,12 @@ from registrations.models import (
 )
 from registrations.seats import services
 
-PERSONAL_TEXT_FIELDS = [
-    "first_name",
-    "last_name",
-    "badge_name",
-    "pronouns",
-    "email",
-    "phone",
-    "organization",
-    "role_title",
-    "accessibility_needs",
-    "interpretation_needs",
-    "dietary_needs",
-    "childcare_needs",
-]
+
+def personal_blanks():
+    """Every personal field of a registration (Registration.PERSONAL_FIELDS) with its empty value:
+    None where the column may be null, else the empty text."""
+    fields = (Registration._meta.get_field(name) for name in Registration.PERSONAL_FIELDS)
+    return {field.name: None if field.null else "" for field in fields}
 
 
 def attendance_figures(summit):
@@ -89,7 +81,7 @@ def purge_registrations(summit):
     """Anonymize every registration of the summit. Returns the number anonymized."""
     registrations = Registration.objects.filter(summit=summit)
     count = registrations.update(
-        **dict.fromkeys(PERSONAL_TEXT_FIELDS, ""),
+        **personal_blanks(),
         share_with_group=False,
         photo_consent=False,
         registered_by=None,
@@ -107,7 +99,7 @@ def delete_own_registration(registration):
     with transaction.atomic():
         registration = services.cancel_registration(registration)
         Registration.objects.filter(pk=registration.pk).update(
-            **dict.fromkeys(PERSONAL_TEXT_FIELDS, ""),
+            **personal_blanks(),
             share_with_group=False,
             photo_consent=False,
             badge_code_hash=None,

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import EmailField
 from django.utils import timezone
 
 from registrations.badges.codes import set_badge_code
@@ -117,6 +118,17 @@ def confirmed_attendees(summit, names, **fields):
         RegistrationFactory(summit=summit, first_name=first, last_name=last, **fields)
         for first, last in names
     ]
+
+
+def personal_canaries(tag="Zqxcanary"):
+    """A distinct value for every personal field of a registration (Registration.PERSONAL_FIELDS),
+    each containing `tag` and accepted by the registration API: plant them, then look for the tag."""
+    values = {}
+    for name in Registration.PERSONAL_FIELDS:
+        field = Registration._meta.get_field(name)
+        value = f"{tag}.{name}@example.org".lower() if isinstance(field, EmailField) else f"{tag} {name}"
+        values[name] = value[: field.max_length]
+    return values
 
 
 def current_pillar(slug="rewarding-work"):

@@ -55,20 +55,8 @@ PAYLOADS = {
     "fetch_css": "<link rel=stylesheet href='http://127.0.0.1:{port}/fetched.css'>",
     "url": "http://127.0.0.1:{port}/x",
 }
-TEXT_FIELDS = [
-    "first_name",
-    "last_name",
-    "badge_name",
-    "pronouns",
-    "phone",
-    "organization",
-    "role_title",
-    "accessibility_needs",
-    "interpretation_needs",
-    "dietary_needs",
-    "childcare_needs",
-    "promo_code",
-]
+# Every personal field people type into (the email has its own checks), and the promo code.
+TEXT_FIELDS = [*(name for name in Registration.PERSONAL_FIELDS if name != "email"), "promo_code"]
 ALL_FIELDS = [*TEXT_FIELDS, "email", "sector", "ticket_type", "language"]
 
 FIGURES = collections.Counter()

@@ -86,6 +86,11 @@ class IsPlannerOfSummit(SummitRolePermission):
 
 
 class DoorAPIView(APIView):
+    # Both are DRF's: its Token (DoorTokenAuthentication only reads it with the summit and roles)
+    # for scripts and scanners, its SessionAuthentication for door-link devices. A door link signs
+    # its device in with a session, not a Token, because a Token never expires (the link must end
+    # with the summit), a browser cannot send it when it opens the door page, and a page would have
+    # to keep it where any script can read it (the session cookie is HttpOnly).
     authentication_classes = [DoorTokenAuthentication, SessionAuthentication]
     permission_classes = [IsDoorStaffOfSummit]
 

@@ -1,31 +1,18 @@
 """Planner exports (each is audit-logged by its caller)."""
 
+from registrations.models import Registration
 from summit.csvsafe import to_csv
 
+# The whole profile, from the model's one list, between what the summit decided about the person.
 HEADER = [
     "id",
     "status",
-    "first_name",
-    "last_name",
-    "badge_name",
-    "pronouns",
-    "email",
-    "phone",
-    "organization",
-    "role_title",
-    "sector",
-    "language",
+    *Registration.PROFILE_FIELDS,
     "ticket_type",
     "preference_1",
     "preference_2",
     "preference_3",
     "group",
-    "accessibility_needs",
-    "interpretation_needs",
-    "dietary_needs",
-    "childcare_needs",
-    "share_with_group",
-    "photo_consent",
     "created_at",
 ]
 
@@ -37,25 +24,10 @@ def registrations_csv(queryset):
             yield [
                 r.public_id,
                 r.status,
-                r.first_name,
-                r.last_name,
-                r.badge_name,
-                r.pronouns,
-                r.email,
-                r.phone,
-                r.organization,
-                r.role_title,
-                r.sector,
-                r.language,
+                *(getattr(r, name) for name in Registration.PROFILE_FIELDS),
                 r.ticket_type.slug,
                 *prefs[:3],
                 r.group.slug if r.group else "",
-                r.accessibility_needs,
-                r.interpretation_needs,
-                r.dietary_needs,
-                r.childcare_needs,
-                r.share_with_group,
-                r.photo_consent,
                 r.created_at.isoformat(),
             ]
 

@@ -40,24 +40,7 @@ def check_registration_window(summit, now=None):
         raise RegistrationError("registration_closed", _("Registration is closed."))
 
 
-PROFILE_FIELDS = [
-    "first_name",
-    "last_name",
-    "badge_name",
-    "pronouns",
-    "email",
-    "phone",
-    "organization",
-    "role_title",
-    "sector",
-    "language",
-    "accessibility_needs",
-    "interpretation_needs",
-    "dietary_needs",
-    "childcare_needs",
-    "share_with_group",
-    "photo_consent",
-]
+PROFILE_FIELDS = Registration.PROFILE_FIELDS  # the model keeps the one list
 
 
 def register_attendee(summit, *, data, registered_by=None, now=None):

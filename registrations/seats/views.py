@@ -183,7 +183,7 @@ def manage(request, token):
 
 def _edit_form(registration, data=None):
     prefs = {f"pref_{p.rank}": p.group.slug for p in registration.preferences.select_related("group")}
-    initial = {name: getattr(registration, name) for name in services.PROFILE_FIELDS}
+    initial = {name: getattr(registration, name) for name in Registration.PROFILE_FIELDS}
     initial.update(prefs)
     initial["ticket_type"] = registration.ticket_type.slug
     form = RegistrationForm(data, summit=registration.summit, initial=initial)

@@ -18,7 +18,7 @@ from registrations.door.services import (
     undo_check_in,
 )
 from registrations.models import CheckIn, Registration, ScanLog
-from summit.models import StaffRole
+from summit.models import PlanningGroup, StaffRole
 from tests.factories import (
     PlanningGroupFactory,
     RegistrationFactory,
@@ -330,6 +330,116 @@ def test_dashboard_counts_by_sector_and_group_and_lists_no_shows(summit, volunte
     ]
     assert [row["id"] for row in figures["no_shows"]] == [str(absent.public_id)]
     assert sum(row["count"] for row in figures["over_time"]) == 1
+
+
+def _door_day(summit, volunteer):
+    """Confirmed people in two groups and none, some checked in at known times (UTC; the summit is in
+    Los Angeles, UTC-7 in May), a cancelled one checked in, a waitlisted one, and an offline
+    double admission."""
+    transit = PlanningGroupFactory(summit=summit, slug="transit", name="Transit", room="", position=1)
+    housing = PlanningGroupFactory(summit=summit, slug="housing", name="Housing", room="Room 101", position=2)
+    people = {
+        first: RegistrationFactory(
+            summit=summit, first_name=first, last_name="Lee", sector=sector, group=group
+        )
+        for first, sector, group in [
+            ("Ana", "resident", housing),
+            ("Ben", "resident", transit),
+            ("Cal", "government", None),
+            ("Dia", "resident", housing),
+            ("Eve", "business", transit),
+            ("Fay", "government", None),
+        ]
+    }
+    people["Dia"].organization = "Westside Tenants"
+    people["Dia"].save()
+    gone = RegistrationFactory(summit=summit, first_name="Gus", status="cancelled", sector="faith")
+    RegistrationFactory(summit=summit, first_name="Hal", status="waitlisted", confirmed_at=None)
+    for registration, at in [
+        (people["Ana"], datetime.datetime(2026, 5, 2, 16, 3, tzinfo=datetime.UTC)),
+        (people["Ben"], datetime.datetime(2026, 5, 2, 16, 7, 59, tzinfo=datetime.UTC)),
+        (people["Eve"], datetime.datetime(2026, 5, 2, 16, 15, tzinfo=datetime.UTC)),
+        (gone, datetime.datetime(2026, 5, 2, 17, 59, tzinfo=datetime.UTC)),
+    ]:
+        CheckIn.objects.create(registration=registration, summit=summit, checked_in_at=at, by=volunteer)
+    check_in(badge_code(people["Ana"]), summit=summit, by=volunteer, device="South door", offline=True)
+    return people
+
+
+def test_dashboard_figures_exactly(summit, volunteer):
+    people = _door_day(summit, volunteer)
+    flag = ScanLog.objects.get(flagged=True)
+
+    figures = door_dashboard(summit)
+
+    assert figures == {
+        "checked_in": 4,
+        "checked_in_confirmed": 3,
+        "expected": 6,
+        "over_time": [
+            {"at": "2026-05-02T09:00:00-07:00", "count": 2, "total": 2},
+            {"at": "2026-05-02T09:10:00-07:00", "count": 1, "total": 3},
+            {"at": "2026-05-02T10:50:00-07:00", "count": 1, "total": 4},
+        ],
+        "by_sector": [
+            {"sector": "resident", "label": "Resident with lived experience", "checked_in": 2, "expected": 3},
+            {"sector": "government", "label": "Government agency", "checked_in": 0, "expected": 2},
+            {"sector": "business", "label": "Business", "checked_in": 1, "expected": 1},
+        ],
+        "by_group": [
+            {"group": "transit", "name": "Transit", "room": "", "checked_in": 2, "expected": 2},
+            {"group": "housing", "name": "Housing", "room": "Room 101", "checked_in": 1, "expected": 2},
+            {"group": None, "name": None, "room": None, "checked_in": 0, "expected": 2},
+        ],
+        "no_shows": [
+            {"id": str(people["Cal"].public_id), "name": "Cal Lee", "organization": "", "group": None},
+            {
+                "id": str(people["Dia"].public_id),
+                "name": "Dia Lee",
+                "organization": "Westside Tenants",
+                "group": "Housing",
+            },
+            {"id": str(people["Fay"].public_id), "name": "Fay Lee", "organization": "", "group": None},
+        ],
+        "flagged": [
+            {
+                "scanned_at": flag.scanned_at.isoformat(),
+                "name": "Ana Lee",
+                "device": "South door",
+                "by": "Ana",
+                "result": "already_checked_in",
+                "reason": "",
+                "first_checked_in_at": "2026-05-02T16:03:00+00:00",
+                "first_by": "Ana",
+                "first_device": "",
+            }
+        ],
+    }
+
+
+def test_dashboard_answers_in_six_queries_however_many_registrations(
+    summit, volunteer, django_assert_num_queries
+):
+    _door_day(summit, volunteer)
+    with django_assert_num_queries(6):
+        few = door_dashboard(summit)
+
+    housing = PlanningGroup.objects.get(slug="housing")
+    for number in range(30):
+        late = RegistrationFactory(
+            summit=summit,
+            sector=("health", "faith", "education")[number % 3],
+            group=housing if number % 2 else None,
+        )
+        if number % 3:
+            at = datetime.datetime(2026, 5, 2, 19, number, tzinfo=datetime.UTC)
+            CheckIn.objects.create(registration=late, summit=summit, checked_in_at=at, by=volunteer)
+    with django_assert_num_queries(6):
+        more = door_dashboard(summit)
+
+    assert (few["expected"], more["expected"]) == (6, 36)
+    assert (few["checked_in"], more["checked_in"]) == (4, 24)
+    assert (len(few["no_shows"]), len(more["no_shows"])) == (3, 13)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from registrations.models import Registration
 from summit.models import AuditEvent, StaffRole
 from tests.conftest import staff_client
 from tests.factories import (
@@ -13,6 +14,7 @@ from tests.factories import (
     RegistrationFactory,
     SummitFactory,
     TicketTypeFactory,
+    personal_canaries,
 )
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +110,30 @@ def test_csv_export_is_audit_logged_and_safe_in_spreadsheets(planner_api, summit
         summit,
     )
     assert "HYPERLINK" not in event.detail
+
+
+def test_csv_export_has_every_profile_field_in_its_own_column(planner_api, summit):
+    group = PlanningGroupFactory(summit=summit, slug="housing")
+    canaries = personal_canaries()
+    registration = RegistrationFactory(
+        summit=summit, sector="government", language="es", share_with_group=True, group=group, **canaries
+    )
+    GroupPreferenceFactory(registration=registration, group=group, rank=1)
+
+    response = planner_api.get(URL + "export.csv")
+
+    [row] = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {name: row[name] for name in Registration.PROFILE_FIELDS} == {
+        **canaries,
+        "sector": "government",
+        "language": "es",
+        "share_with_group": "True",
+        "photo_consent": "False",
+    }
+    assert (row["id"], row["status"], row["preference_1"], row["preference_2"], row["group"]) == (
+        str(registration.public_id),
+        "confirmed",
+        "housing",
+        "",
+        "housing",
+    )

@@ -2,9 +2,9 @@ import pytest
 
 from registrations.badges.codes import badge_code, find_registration
 from registrations.models import Registration
-from registrations.purge import purge_registrations
+from registrations.purge import delete_own_registration, purge_registrations
 from registrations.seats import links
-from tests.factories import RegistrationFactory
+from tests.factories import RegistrationFactory, personal_canaries
 
 pytestmark = pytest.mark.django_db
 
@@ -41,19 +41,22 @@ def test_delete_needs_the_confirmation_box(client, summit):
     assert registration.first_name == "Keep"
 
 
-def test_purge_keeps_aggregates_and_removes_everything_personal(summit):
-    RegistrationFactory(
-        summit=summit,
-        first_name="Canary",
-        sector="business",
-        organization="Canary Org",
-        phone="805-555-0199",
-        childcare_needs="canary kids",
-        language="es",
-    )
+def canaries_left(registration):
+    """Every column of the registration's row that still holds a canary."""
+    row = Registration.objects.filter(pk=registration.pk).values().get()
+    return sorted(name for name, value in row.items() if "zqxcanary" in str(value).lower())
+
+
+def not_blank(registration):
+    return [name for name in Registration.PERSONAL_FIELDS if getattr(registration, name) not in ("", None)]
+
+
+def test_purge_keeps_aggregates_and_blanks_every_personal_field(summit):
+    RegistrationFactory(summit=summit, sector="business", language="es", **personal_canaries())
     registration = Registration.objects.get()
     code = badge_code(registration)
     old_link = links.manage_token(registration)
+    assert canaries_left(registration) == sorted(Registration.PERSONAL_FIELDS)
 
     count = purge_registrations(summit)
 
@@ -64,7 +67,18 @@ def test_purge_keeps_aggregates_and_removes_everything_personal(summit):
         "es",
         "confirmed",
     )
-    assert registration.first_name == registration.organization == registration.phone == ""
-    assert registration.childcare_needs == ""
+    assert not_blank(registration) == []
+    assert canaries_left(registration) == []
     assert find_registration(summit, code) is None
     assert links.registration_from_token(old_link) is None
+
+
+def test_deleting_ones_own_registration_blanks_every_personal_field(summit):
+    registration = RegistrationFactory(summit=summit, **personal_canaries())
+
+    delete_own_registration(registration)
+
+    registration.refresh_from_db()
+    assert not_blank(registration) == []
+    assert canaries_left(registration) == []
+    assert registration.status == "cancelled"

@@ -1,11 +1,16 @@
 """summit.csvsafe: the one helper every CSV export and roster writes its cells through."""
 
+import ast
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
 from summit.csvsafe import safe_cell, to_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+WRITERS = {"writer", "DictWriter"}
 
 
 # OWASP's CSV injection list (= + - @ tab, carriage return) and the line feed, which some
@@ -34,3 +39,20 @@ def test_to_csv_writes_every_row_through_safe_cell_with_a_bom_for_spreadsheets()
         ["Ana", "Casa"],
     ]
     assert count == 2
+
+
+def test_only_csvsafe_writes_csv_in_registrations_and_summit():
+    writers = []
+    for app in ("registrations", "summit"):
+        for path in sorted((ROOT / app).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+                if isinstance(node, ast.Attribute) and node.attr in WRITERS:
+                    uses = isinstance(node.value, ast.Name) and node.value.id == "csv"
+                elif isinstance(node, ast.ImportFrom) and node.module == "csv":
+                    uses = any(alias.name in WRITERS for alias in node.names)
+                else:
+                    uses = False
+                if uses:
+                    writers.append(str(path.relative_to(ROOT)))
+
+    assert writers == ["summit/csvsafe.py"]

@@ -7,21 +7,9 @@ from django.urls import reverse
 
 from registrations.models import Payment, Registration
 from registrations.seats import services
+from tests.factories import personal_canaries
 
-PERSON = {
-    "first_name": "Yolotzin",
-    "last_name": "Quetzalcoatl-Ibarra",
-    "badge_name": "Yolo",
-    "pronouns": "she/ella",
-    "email": "yolotzin.private@example.org",
-    "phone": "+1 805 555 0199",
-    "organization": "Eastside Tenants Union",
-    "role_title": "Organizer",
-    "accessibility_needs": "wheelchair-route-7731",
-    "interpretation_needs": "mixteco-interpreter-7731",
-    "dietary_needs": "no-peanuts-7731",
-    "childcare_needs": "two-kids-7731",
-}
+PERSON = personal_canaries("Yolotzin")  # a value in every personal field
 
 
 def test_stripe_receives_only_the_opaque_registration_id(
