@@ -40,9 +40,6 @@ def check_registration_window(summit, now=None):
         raise RegistrationError("registration_closed", _("Registration is closed."))
 
 
-PROFILE_FIELDS = Registration.PROFILE_FIELDS  # the model keeps the one list
-
-
 def register_attendee(summit, *, data, registered_by=None, now=None):
     """Register one attendee. `data` is validated input (RegistrationInputSerializer):
     profile fields, `ticket_type` (a TicketType of this summit) and `group_preferences`
@@ -75,7 +72,7 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
         fee_waived=fee_waived,
         promo_code=promo,
     )
-    for field in PROFILE_FIELDS:
+    for field in Registration.PROFILE_FIELDS:
         if field in data:
             setattr(registration, field, data[field])
     registration.email = email
@@ -179,7 +176,7 @@ def update_registration(registration, *, data):
             raise RegistrationError(
                 "email_taken", _("Another registration uses this email."), field="email", status_code=400
             )
-    for field in PROFILE_FIELDS:
+    for field in Registration.PROFILE_FIELDS:
         if field in data:
             setattr(registration, field, data[field])
     registration.save()
