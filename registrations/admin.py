@@ -15,6 +15,7 @@ from registrations.models import (
     StripeEvent,
 )
 from registrations.payments import services as checkout
+from registrations.setup import admin as setup_admin  # noqa: F401  (registers the summit and ticket type admins)
 from summit.admin import SummitChoicesMixin, SummitScopedAdmin
 from summit.errors import DomainError
 
