@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from registrations.models import Registration
+from registrations.seats.links import manage_url
 from summit.models import StaffRole, Summit, TicketType
 from summit.services import create_staff
 from tests.factories import RegistrationFactory, TicketTypeFactory
@@ -205,3 +206,145 @@ def test_a_ticket_type_added_in_the_summit_admin_is_saved(planner, summit):
     assert response.status_code == 302
     partner = summit.ticket_types.get(slug="partner")
     assert (partner.name, str(partner.price), partner.quota) == ("Partner organization", "40.00", 20)
+
+
+# -- registrations -----------------------------------------------------------------------------
+
+REGISTRATIONS = "/admin/registrations/registration/"
+
+
+def act(client, action, *registrations, **extra):
+    return client.post(
+        REGISTRATIONS,
+        {"action": action, "_selected_action": [r.pk for r in registrations], **extra},
+        follow=True,
+    )
+
+
+def subjects(outbox):
+    return sorted((message.to[0], message.subject) for message in outbox)
+
+
+def test_cancelling_in_the_admin_offers_the_freed_seat_to_the_first_waiting_and_emails_them(
+    planner, full_summit, django_capture_on_commit_callbacks
+):
+    leaving = full_summit.registrations.filter(status="confirmed").first()
+    first, second = waitlist(full_summit, full_summit.ticket_types.get(), 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = act(planner, "cancel_registrations", leaving)
+
+    leaving.refresh_from_db()
+    assert leaving.status == "cancelled"
+    assert Registration.objects.get(pk=first.pk).offer_expires_at is not None
+    assert Registration.objects.get(pk=second.pk).offer_expires_at is None
+    summit = full_summit.display_name
+    assert subjects(mail.outbox) == [
+        (leaving.email, f"Your registration for {summit} is cancelled"),
+        ("wait0@example.org", f"A seat is free for you at {summit}"),
+    ]
+    assert "1 registration cancelled; its seat, if it held one, is offered to the waitlist." in (
+        response.content.decode()
+    )
+
+
+def test_the_status_and_seat_fields_cannot_be_changed_in_the_registration_form(planner, summit):
+    person = RegistrationFactory(summit=summit, first_name="Ana")
+    url = f"{REGISTRATIONS}{person.pk}/change/"
+
+    response = post_change_form(
+        planner,
+        url,
+        {"first_name": "Ana María", "status": "cancelled", "offer_expires_at_0": "2030-01-01"},
+    )
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.first_name, person.status, person.offer_expires_at) == ("Ana María", "confirmed", None)
+
+
+def test_registrations_are_not_added_in_the_admin_which_links_to_the_assisted_page(planner, summit):
+    assert planner.get(f"{REGISTRATIONS}add/").status_code == 403
+
+    listing = planner.get(REGISTRATIONS).content.decode()
+
+    assert 'href="/summits/sb25/staff/register/"' in listing
+    assert "Registrations are not added here" in listing
+
+
+def test_offering_seats_in_the_admin_offers_where_one_is_free_and_names_who_got_none(
+    planner, summit, django_capture_on_commit_callbacks
+):
+    summit.capacity = 2
+    summit.save()
+    confirmed = RegistrationFactory(summit=summit, ticket_type=summit.ticket_types.get())
+    first, second = waitlist(summit, summit.ticket_types.get(), 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = act(planner, "offer_seats", second, first, confirmed)
+
+    page = response.content.decode()
+    # One seat is free: the selection is offered seats in the waitlist's order.
+    assert Registration.objects.get(pk=first.pk).offer_expires_at is not None
+    assert Registration.objects.get(pk=second.pk).offer_expires_at is None
+    assert subjects(mail.outbox) == [
+        ("wait0@example.org", f"A seat is free for you at {summit.display_name}")
+    ]
+    assert "A seat was offered to 1 person, who is emailed." in page
+    assert f"No seat was free for 1 person: {second}." in page
+    assert "1 registration is not on the waitlist, so was not offered a seat." in page
+
+
+def test_sending_the_private_link_again_from_the_admin_emails_it(
+    planner, summit, django_capture_on_commit_callbacks
+):
+    person = RegistrationFactory(summit=summit, email="ana@example.org")
+    no_email = RegistrationFactory(summit=summit, email="")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = act(planner, "send_manage_links", person, no_email)
+
+    assert subjects(mail.outbox) == [("ana@example.org", f"Your private link for {summit.display_name}")]
+    assert manage_url(person) in mail.outbox[0].body
+    page = response.content.decode()
+    assert "Private link emailed to 1 person." in page
+    assert "1 registration has no email, so no link was sent." in page
+
+
+def test_deleting_in_the_admin_erases_the_person_and_offers_their_seat(
+    planner, full_summit, django_capture_on_commit_callbacks
+):
+    leaving = full_summit.registrations.filter(status="confirmed").first()
+    (waiting,) = waitlist(full_summit, full_summit.ticket_types.get(), 1)
+    url = f"{REGISTRATIONS}{leaving.pk}/delete/"
+
+    confirmation = planner.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = planner.post(url, {"post": "yes"}, follow=True)
+
+    assert "a seat it held is offered to the next person on the waitlist" in confirmation
+    erased = Registration.objects.get(pk=leaving.pk)
+    assert (erased.status, erased.first_name, erased.last_name, erased.email) == ("cancelled", "", "", "")
+    assert erased.badge_code_hash is None
+    assert Registration.objects.get(pk=waiting.pk).offer_expires_at is not None
+    assert "wait0@example.org" in [message.to[0] for message in mail.outbox]
+    assert f"The registration of {leaving} is deleted" in response.content.decode()
+
+
+def test_deleting_the_selected_registrations_is_each_ones_data_deletion(planner, full_summit):
+    leaving = list(full_summit.registrations.all())
+    (waiting,) = waitlist(full_summit, full_summit.ticket_types.get(), 1)
+
+    confirmation = act(planner, "delete_selected", *leaving).content.decode()
+    response = act(planner, "delete_selected", *leaving, post="yes")
+
+    assert "Delete the 2 selected registrations? This is each attendee" in confirmation
+    assert "The anonymized registration stays" in confirmation
+    assert [(r.status, r.email) for r in Registration.objects.filter(pk__in=[r.pk for r in leaving])] == [
+        ("cancelled", ""),
+        ("cancelled", ""),
+    ]
+    assert Registration.objects.get(pk=waiting.pk).offer_expires_at is not None
+    assert "2 registrations deleted: cancelled, their seats offered on, the details erased." in (
+        response.content.decode()
+    )
