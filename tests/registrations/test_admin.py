@@ -13,7 +13,7 @@ from registrations.models import Registration
 from registrations.seats.links import manage_url
 from summit.models import StaffRole, Summit, TicketType
 from summit.services import create_staff
-from tests.factories import RegistrationFactory, TicketTypeFactory
+from tests.factories import PlanningGroupFactory, RegistrationFactory, TicketTypeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -348,3 +348,25 @@ def test_deleting_the_selected_registrations_is_each_ones_data_deletion(planner,
     assert "2 registrations deleted: cancelled, their seats offered on, the details erased." in (
         response.content.decode()
     )
+
+
+def test_moving_people_in_the_admin_places_them_in_the_chosen_group_locked(planner, summit):
+    from workshops.models import Assignment
+
+    group = PlanningGroupFactory(summit=summit, name="Housing")
+    elsewhere = PlanningGroupFactory(name="Elsewhere group")
+    (waiting,) = waitlist(summit, summit.ticket_types.get(), 1)
+    person = RegistrationFactory(summit=summit)
+
+    choice = act(planner, "move_to_group", person, waiting).content.decode()
+    response = act(planner, "move_to_group", person, waiting, apply="yes", group=group.pk)
+
+    assert "Housing" in choice and "Elsewhere group" not in choice
+    assignment = Assignment.objects.get()
+    assert (assignment.registration, assignment.group, assignment.locked) == (person, group, True)
+    page = response.content.decode()
+    assert "1 person moved to Housing and locked there; publish the assignment" in page
+    assert "1 registration is not confirmed, so was not placed in a group." in page
+    refused = act(planner, "move_to_group", person, apply="yes", group=elsewhere.pk).content.decode()
+    assert "Select a valid choice" in refused
+    assert Assignment.objects.get().group == group
