@@ -1,6 +1,12 @@
+"""Admin helpers for summit-scoped models (planners see and pick only their own summits), and
+the admin of the core models that need nothing of the other apps. The Summit and TicketType
+admins save through registrations.setup.services (a capacity or quota change runs the seat
+rules), so they live in registrations/setup/admin.py: summit imports neither registrations nor
+workshops."""
+
 from django.contrib import admin
 
-from summit.models import AuditEvent, PlanningGroup, PromoCode, Sector, StaffRole, Summit, TicketType
+from summit.models import AuditEvent, PlanningGroup, PromoCode, StaffRole, Summit, TicketType
 
 
 def planner_summit_ids(user):
@@ -52,82 +58,10 @@ class SummitScopedAdmin(SummitChoicesMixin, admin.ModelAdmin):
         ]
 
 
-class TicketTypeInline(SummitChoicesMixin, admin.TabularInline):
-    model = TicketType
-    extra = 0
-    fields = ["slug", "name", "name_es", "price", "currency", "quota", "active", "position"]
-
-
 class PlanningGroupInline(SummitChoicesMixin, admin.TabularInline):
     model = PlanningGroup
     extra = 0
     fields = ["slug", "name", "name_es", "language", "pillar", "min_size", "max_size", "room", "position"]
-
-
-@admin.register(Summit)
-class SummitAdmin(SummitScopedAdmin):
-    summit_lookup = "id"
-
-    list_display = ["name", "slug", "starts_at", "venue", "capacity"]
-    search_fields = ["name", "slug", "venue"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [TicketTypeInline, PlanningGroupInline]
-    readonly_fields = ["purged_at"]
-    change_form_template = "admin/summit/summit/change_form.html"
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        from django.apps import apps
-        from django.db.models import Count
-
-        summit = self.get_object(request, object_id)
-        if summit is not None:
-            # Aggregates only: counts by status and by sector, never a list of people.
-            registration = apps.get_model("registrations", "Registration")
-            rows = (
-                registration.objects.filter(summit=summit).values("status", "sector").annotate(n=Count("id"))
-            )
-            by_status, by_sector = {}, {}
-            for row in rows:
-                by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
-                if row["status"] == "confirmed":
-                    by_sector[row["sector"]] = by_sector.get(row["sector"], 0) + row["n"]
-            labels = dict(Sector.choices)
-            extra_context = {
-                **(extra_context or {}),
-                "registration_counts": sorted(by_status.items()),
-                "sector_counts": sorted(
-                    ((labels.get(k, k), v) for k, v in by_sector.items()), key=lambda x: -x[1]
-                ),
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    fieldsets = [
-        (None, {"fields": ["name", "name_es", "slug", "description", "description_es", "contact_email"]}),
-        (
-            "When and where",
-            {"fields": ["starts_at", "ends_at", "timezone", "venue", "capacity", "languages"]},
-        ),
-        (
-            "Registration",
-            {
-                "fields": [
-                    "registration_opens_at",
-                    "registration_closes_at",
-                    "hold_minutes",
-                    "offer_hours",
-                    "refund_deadline",
-                ]
-            },
-        ),
-        ("Personal data", {"fields": ["retention_until", "purged_at"]}),
-    ]
-
-
-@admin.register(TicketType)
-class TicketTypeAdmin(SummitScopedAdmin):
-    list_display = ["name", "summit", "price", "currency", "quota", "active"]
-    list_filter = ["summit", "active"]
-    search_fields = ["name", "slug"]
 
 
 @admin.register(PlanningGroup)

@@ -156,6 +156,7 @@ admin:*_doorlink_add                   GET     -         -        -         -   
 admin:*_payment_add                    GET     -         -        -         -         -           -         -       -
 admin:*_payment_delete                 GET     -         -        -         -         -           -         -       -
 admin:*_badgesheetjob_add              GET     -         -        -         -         -           -         -       -
+admin:*_registration_add               GET     -         -        -         -         -           -         -       -
 admin:*_auditevent_add                 GET     -         -        -         -         -           -         -       -
 admin:*_auditevent_delete              GET     -         -        -         -         -           -         -       -
 admin:summit_*_add                     GET     -         -        -         -         -           -         all     all
