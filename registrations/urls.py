@@ -6,11 +6,31 @@ from registrations.door import api as checkin_api
 from registrations.door import views as checkin_views
 from registrations.payments import views as payment_views
 from registrations.seats import api, views
+from registrations.setup import api as setup_api
 
 app_name = "registrations"
 
 api_urlpatterns = [
-    path("summits/<slug:slug>/", api.SummitDetailAPI.as_view(), name="api-summit-detail"),
+    # GET: the public details (api.SummitDetailAPI's); PATCH: a planner's setup.
+    path("summits/<slug:slug>/", setup_api.SummitAPI.as_view(), name="api-summit-detail"),
+    path("summits/<slug:slug>/ticket-types/", setup_api.TicketTypeListAPI.as_view(), name="api-ticket-types"),
+    path(
+        "summits/<slug:slug>/ticket-types/<slug:ticket_slug>/",
+        setup_api.TicketTypeAPI.as_view(),
+        name="api-ticket-type",
+    ),
+    path("summits/<slug:slug>/groups/", setup_api.PlanningGroupListAPI.as_view(), name="api-groups"),
+    path(
+        "summits/<slug:slug>/groups/<slug:group_slug>/",
+        setup_api.PlanningGroupAPI.as_view(),
+        name="api-group",
+    ),
+    path("summits/<slug:slug>/promo-codes/", setup_api.PromoCodeListAPI.as_view(), name="api-promo-codes"),
+    path(
+        "summits/<slug:slug>/promo-codes/<int:promo_id>/",
+        setup_api.PromoCodeAPI.as_view(),
+        name="api-promo-code",
+    ),
     path(
         "summits/<slug:slug>/registrations/",
         api.RegistrationListCreateAPI.as_view(),
@@ -43,6 +63,16 @@ api_urlpatterns = [
         name="api-door-dashboard",
     ),
     path("summits/<slug:slug>/door-list/", checkin_api.DoorListAPI.as_view(), name="api-door-list"),
+    path(
+        "summits/<slug:slug>/registrations/<uuid:registration_id>/cancel/",
+        setup_api.CancelRegistrationAPI.as_view(),
+        name="api-registration-cancel",
+    ),
+    path(
+        "summits/<slug:slug>/registrations/<uuid:registration_id>/offer/",
+        setup_api.OfferSeatAPI.as_view(),
+        name="api-registration-offer",
+    ),
     path(
         "summits/<slug:slug>/registrations/<uuid:registration_id>/badge/reissue/",
         badge_api.ReissueBadgeAPI.as_view(),

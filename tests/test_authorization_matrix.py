@@ -39,7 +39,8 @@ from django.utils import timezone
 
 from registrations.badges.codes import badge_code
 from registrations.door.services import check_in
-from registrations.models import CheckIn
+from registrations.models import CheckIn, Registration
+from tests.factories import PlanningGroupFactory, TicketTypeFactory
 from tests.trust_world import ROLES, build_world, forged_token, private_values
 from workshops.models import VotingRound
 
@@ -52,6 +53,24 @@ set_language                           POST    all       all      all       all 
 schema                                 GET     all       all      all       all       all         all       all     all
 api-docs                               GET     all       all      all       all       all         all       all     all
 api-summit-detail                      GET     all       all      all       all       all         all       all     all
+api-summit-detail                      PATCH   -         -        -         -         -           -         own     own
+api-ticket-types                       GET     -         -        -         -         -           -         own     own
+api-ticket-types                       POST    -         -        -         -         -           -         own     own
+api-ticket-type                        GET     -         -        -         -         -           -         own     own
+api-ticket-type                        PATCH   -         -        -         -         -           -         own     own
+api-ticket-type                        DELETE  -         -        -         -         -           -         own     own
+api-groups                             GET     -         -        -         -         -           -         own     own
+api-groups                             POST    -         -        -         -         -           -         own     own
+api-group                              GET     -         -        -         -         -           -         own     own
+api-group                              PATCH   -         -        -         -         -           -         own     own
+api-group                              DELETE  -         -        -         -         -           -         own     own
+api-promo-codes                        GET     -         -        -         -         -           -         own     own
+api-promo-codes                        POST    -         -        -         -         -           -         own     own
+api-promo-code                         GET     -         -        -         -         -           -         own     own
+api-promo-code                         PATCH   -         -        -         -         -           -         own     own
+api-promo-code                         DELETE  -         -        -         -         -           -         own     own
+api-registration-cancel                POST    -         -        -         -         -           -         own     own
+api-registration-offer                 POST    -         -        -         -         -           -         own     own
 api-registrations                      POST    all       all      all       all       all         all       all     all
 api-registrations                      GET     -         -        -         -         -           -         own     own
 api-registrations-export               GET     -         -        -         -         -           -         own     own
@@ -241,6 +260,16 @@ class Target:
     token: str = ""
 
 
+# Route parts that name an object of the summit in the URL (cross: another summit's object).
+OBJECT_ROUTE_PARTS = (
+    "group_slug",
+    "registration_id",
+    "job_id",
+    "run_id",
+    "<int:pk>",
+    "ticket_slug",
+    "promo_id",
+)
 # Routes whose <int:pk> is an object of one planning group (sibling: another group's object).
 GROUP_OBJECT_ROUTES = ("recommendations/<int:pk>/", "rounds/<int:pk>/")
 
@@ -249,7 +278,7 @@ def targets_for(world, role, route):
     home, away = world.place_of(role), world.other_place_of(role)
     kinds = ["own"]
     if "<slug:slug>" in route and "/admin/" not in route and not route.startswith("admin/"):
-        if any(part in route for part in ("group_slug", "registration_id", "job_id", "run_id", "<int:pk>")):
+        if any(part in route for part in OBJECT_ROUTE_PARTS):
             kinds.append("cross")
         if "group_slug" in route or any(part in route for part in GROUP_OBJECT_ROUTES):
             kinds.append("sibling")
@@ -318,6 +347,17 @@ def build_request(world, role, row, key, route, target):
             kwargs["pk"] = place.report.pk
     if name == "api-export":
         kwargs.update(what="votes", fmt="csv")
+    if "ticket_slug" in route:
+        # Ticket type slugs repeat across summits ("resident"): one only this place has, for `cross`.
+        kwargs["ticket_slug"] = TicketTypeFactory(
+            summit=place.summit, slug=f"only-{uuid.uuid4().hex[:8]}"
+        ).slug
+    if "promo_id" in route:
+        kwargs["promo_id"] = place.objects["summit.promocode"]
+    if name == "api-group" and row.method == "DELETE":
+        kwargs["group_slug"] = PlanningGroupFactory(
+            summit=place.summit, slug=f"spare-{uuid.uuid4().hex[:8]}"
+        ).slug
     if key == "registrations:door-link-open":
         kwargs["token"] = "forged-" + uuid.uuid4().hex if target.kind == "forged" else place.door_token
     path = None
@@ -351,6 +391,18 @@ def build_request(world, role, row, key, route, target):
         data, content_type = json.dumps({"group": place.groups[1].slug}), json_type
     elif name in ("api-badge-reissue", "api-assignment-publish"):
         data, content_type = json.dumps({}), json_type
+    elif name == "api-summit-detail" and row.method == "PATCH":
+        data, content_type = json.dumps({"capacity": 400}), json_type
+    elif name in SETUP_BODIES and row.method in ("POST", "PATCH"):
+        data, content_type = json.dumps(SETUP_BODIES[name]), json_type
+    elif name == "api-registration-offer":
+
+        def setup():  # someone waiting, and a seat free for them
+            Registration.objects.filter(pk=reg.pk).update(status="waitlisted", waitlisted_at=timezone.now())
+
+        data, content_type = json.dumps({}), json_type
+    elif name == "api-registration-cancel":
+        data, content_type = json.dumps({}), json_type
     elif name == "set_language":
         data = {"language": "es", "next": "/"}
     elif key == "registrations:summit" and row.method == "POST":
@@ -381,6 +433,15 @@ def build_request(world, role, row, key, route, target):
         path = reverse(key, kwargs=kwargs)
     return row.method, path, data, content_type, setup
 
+
+SETUP_BODIES = {
+    "api-ticket-types": {"slug": "new-type", "name": "New type"},
+    "api-ticket-type": {"name": "Renamed type", "quota": 10},
+    "api-groups": {"slug": "new-group", "name": "New group"},
+    "api-group": {"room": "Hall B"},
+    "api-promo-codes": {"code": "NEWCODE", "percent_off": 50},
+    "api-promo-code": {"max_uses": 10},
+}
 
 WORKSHOP_PAGES = (
     "workshops-facilitate",
@@ -515,6 +576,8 @@ def is_refusal(response, path=""):
 
 
 def is_answer(response, path=""):
+    if response.status_code == 204:
+        return True  # done, nothing to show (a DELETE)
     if 200 <= response.status_code < 300:
         return bool(_body(response))
     return 300 <= response.status_code < 400 and not is_refusal(response, path)

@@ -86,6 +86,9 @@ def _aim(case, world, counter):
             "registration_id": str(place.registrations["A"].public_id),
             "job_id": str(place.job.public_id),
             "run_id": place.run.pk,
+            "ticket_slug": place.summit.ticket_types.first().slug,
+            "group_slug": place.groups[0].slug,
+            "promo_id": place.objects["summit.promocode"],
         }
         for name, value in real.items():
             if name in params:

@@ -1,4 +1,5 @@
 from django.core.validators import EmailValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -129,6 +130,10 @@ class RegistrationListSerializer(serializers.ModelSerializer):
     group_preferences = serializers.SerializerMethodField()
     group = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     checked_in_at = serializers.SerializerMethodField()
+    offer_expires_at = serializers.SerializerMethodField(
+        help_text="When the seat on offer to this waitlisted person stops being held; null unless "
+        "a seat is on offer now."
+    )
 
     class Meta:
         model = Registration
@@ -145,6 +150,7 @@ class RegistrationListSerializer(serializers.ModelSerializer):
             "group_preferences",
             "group",
             "checked_in_at",
+            "offer_expires_at",
             "created_at",
         ]
 
@@ -155,3 +161,8 @@ class RegistrationListSerializer(serializers.ModelSerializer):
         check_in = getattr(obj, "check_in", None)
         value = getattr(check_in, "checked_in_at", None)
         return serializers.DateTimeField().to_representation(value) if value else None
+
+    def get_offer_expires_at(self, obj) -> str | None:
+        value = obj.offer_expires_at
+        on_offer = obj.status == Registration.Status.WAITLISTED and value and value > timezone.now()
+        return serializers.DateTimeField().to_representation(value) if on_offer else None

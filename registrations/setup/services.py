@@ -7,8 +7,9 @@ raising offers the freed seats to the waitlist at once, in order, and emails tho
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from registrations.seats import rules
 from summit.errors import DomainError
@@ -47,12 +48,15 @@ def _apply(instance, data, fields):
 
 def _validated(instance, *, key_field):
     """The model's own validation (its fields, Summit.clean's dates in order, unique slugs and
-    codes), as a 400 naming the field; `key_field` is named for what concerns the whole row."""
+    codes), as a 400 naming the field (code `duplicate` for a slug or code taken, else `invalid`);
+    `key_field` is named for what concerns the whole row."""
     try:
         instance.full_clean()
     except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise SetupError("invalid", messages[0], field=key_field if field == "__all__" else field) from None
+        field, errors = next(iter(error.error_dict.items()))
+        code = "duplicate" if errors[0].code in ("unique", "unique_together") else "invalid"
+        message = next(iter(errors[0]))
+        raise SetupError(code, message, field=key_field if field == "__all__" else field) from None
 
 
 def update_summit(summit, *, data, now=None):
@@ -63,6 +67,13 @@ def update_summit(summit, *, data, now=None):
         summit = rules.lock_summit(summit)
         _apply(summit, data, SUMMIT_FIELDS)
         _validated(summit, key_field="starts_at")
+        opens, closes = summit.registration_opens_at, summit.registration_closes_at
+        if opens and closes and closes <= opens:
+            raise SetupError(
+                "invalid",
+                _("Registration must close after it opens."),
+                field="registration_closes_at",
+            )
         if "capacity" in data:
             rules.check_capacity(summit, summit.capacity, now=now)
         summit.save()
@@ -122,11 +133,60 @@ GROUP_FIELDS = (
 @transaction.atomic
 def save_planning_group(summit, *, data, group=None):
     """Create a planning group (group=None) or change one. Returns the group."""
-    group = PlanningGroup(summit=summit) if group is None else group
+    # Under the summit's lock: two requests for the same slug queue, and the second is told so
+    # (a 400, not the database's unique constraint); a registration choosing groups sees them whole.
+    summit = rules.lock_summit(summit)
+    if group is None:
+        group = PlanningGroup(summit=summit)
+    else:
+        group = PlanningGroup.objects.select_for_update().get(pk=group.pk, summit=summit)
     _apply(group, data, GROUP_FIELDS)
+    if group.max_size < group.min_size:
+        raise SetupError("invalid", _("The maximum size cannot be below the minimum size."), field="max_size")
     _validated(group, key_field="slug")
     group.save()
     return group
+
+
+def delete_planning_group(group):
+    """Delete a planning group that nothing refers to yet: no registration, preference,
+    facilitator, assignment, recommendation or voting round. Otherwise raises SetupError
+    `group_in_use` (409) naming what refers to it (model labels, in `references`), and the group
+    stays."""
+    try:
+        with transaction.atomic():
+            # Under the summit's lock: a registration choosing this group is decided before the
+            # delete (and so refuses it) or after (and is told the group is gone).
+            summit = rules.lock_summit(group.summit)
+            group = PlanningGroup.objects.select_for_update().get(pk=group.pk, summit=summit)
+            references = _referring_to(group)
+            if references:
+                raise _group_in_use(references)
+            group.delete()
+    except IntegrityError:
+        # Something that takes no summit lock (a recommendation) came to refer to it meanwhile.
+        raise _group_in_use([]) from None
+
+
+def _referring_to(group):
+    """The labels of the models whose rows refer to `group` (whatever app they live in)."""
+    return [
+        relation.related_model._meta.label_lower
+        for relation in PlanningGroup._meta.related_objects
+        if relation.related_model._base_manager.filter(**{relation.field.name: group}).exists()
+    ]
+
+
+def _group_in_use(references):
+    return SetupError(
+        "group_in_use",
+        _(
+            "This planning group is in use (registrations, preferences, facilitators or "
+            "recommendations refer to it): it cannot be deleted."
+        ),
+        status_code=409,
+        extra={"references": references},
+    )
 
 
 PROMO_FIELDS = ("code", "description", "percent_off", "amount_off", "max_uses", "active")
@@ -135,9 +195,28 @@ PROMO_FIELDS = ("code", "description", "percent_off", "amount_off", "max_uses", 
 @transaction.atomic
 def save_promo_code(summit, *, data, promo=None):
     """Create a promo code (promo=None) or change one; `ticket_types` in `data` (ticket types of
-    this summit) limits it to those. Returns the promo code."""
-    promo = PromoCode(summit=summit) if promo is None else promo
+    this summit) limits it to those. Returns the promo code. Deactivating takes it out of use;
+    registrations keep it."""
+    # The summit's lock queues two requests for the same code; the promo's row lock waits for a
+    # registration redeeming it, so that its count of uses is the one saved.
+    summit = rules.lock_summit(summit)
+    if promo is None:
+        promo = PromoCode(summit=summit)
+    else:
+        promo = PromoCode.objects.select_for_update().get(pk=promo.pk, summit=summit)
     _apply(promo, data, PROMO_FIELDS)
+    if (promo.percent_off is None) == (promo.amount_off is None):
+        raise SetupError("invalid", _("Give either a percent off or an amount off."), field="percent_off")
+    if promo.max_uses is not None and promo.max_uses < promo.uses:
+        raise SetupError(
+            "invalid",
+            _("This code has been used %(uses)s times already: the use limit cannot be lower.")
+            % {"uses": promo.uses},
+            field="max_uses",
+        )
+    taken = PromoCode.objects.filter(summit=summit, code__iexact=promo.code).exclude(pk=promo.pk)
+    if promo.code and taken.exists():
+        raise SetupError("duplicate", _("This summit already has this promo code."), field="code")
     _validated(promo, key_field="code")
     promo.save()
     if "ticket_types" in data:
