@@ -37,7 +37,7 @@ def bench_env(database_url, **extra):
         "DATABASE_URL": database_url,
         "DEBUG": "0",
         "SECRET_KEY": "bench-secret-key-" + "x" * 40,
-        "BADGE_SECRET": "bench-badge-secret",
+        "BADGE_SECRET": "bench-badge-secret-" + "y" * 40,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "RATE_LIMITS": "off",
         "CONN_MAX_AGE": "600",

@@ -45,15 +45,29 @@ def required(name, value):
     return value
 
 
+def strong(name, value):
+    """Fail fast on a secret someone could guess: the rule of Django's check --deploy (W009)."""
+    if len(value) < 50 or len(set(value)) < 5 or value.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            f"{name} is too weak: use at least 50 characters, at least 5 of them different "
+            f"(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(64))'; see README, Configuration)."
+        )
+    return value
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env("SECRET_KEY") or ("insecure-demo-key-do-not-use-in-production" if DEBUG else "")
 required("SECRET_KEY", SECRET_KEY)
+if not DEBUG:
+    strong("SECRET_KEY", SECRET_KEY)
 
 # Badge codes are HMACs under their own secret, so rotating SECRET_KEY (sessions, links)
 # never invalidates printed badges, and a leaked SECRET_KEY does not let anyone forge badges.
 BADGE_SECRET = env("BADGE_SECRET") or ("insecure-demo-badge-secret" if DEBUG else "")
 required("BADGE_SECRET", BADGE_SECRET)
+if not DEBUG:
+    strong("BADGE_SECRET", BADGE_SECRET)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "k3J9-vQ2!zR8^mW4@pL6#tY1%nB5&cX7*hD0(fG2)sA9_eU3+oI8=",
-    "BADGE_SECRET": "b" * 40,
+    "BADGE_SECRET": "Zr4-Ng8!Tq1^Wp6@Lx3#Vb9%Hc2&Md7*Jf5(Ks0)Ya8_Eu4+Oi1=",
     "ALLOWED_HOSTS": "summit.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://summit.example.org",
     "SECURE_SSL_REDIRECT": "1",
