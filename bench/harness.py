@@ -43,6 +43,7 @@ def bench_env(database_url, **extra):
         "CONN_MAX_AGE": "600",
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
         # As in production: emails and other background work are queued for the worker.
         "TASKS_BACKEND": "database",
