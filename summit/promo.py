@@ -7,7 +7,6 @@ from django_ratelimit.core import is_ratelimited
 from summit.errors import DomainError
 from summit.models import PromoCode
 
-
 # Guessing codes. An unknown code has its own answer (promo_code_unknown), so unknown codes are
 # counted per summit, from whatever address they come (one guesser can use many). Past
 # GUESS_RATE, every lookup at that summit is refused until the window ends, real codes too: if

@@ -33,7 +33,9 @@ def guess_wrong(api, times):
     ]
 
 
-def test_the_21st_wrong_guess_is_refused_and_names_the_promo_code_field(api, partner_type, frozen_rate_window):
+def test_the_21st_wrong_guess_is_refused_and_names_the_promo_code_field(
+    api, partner_type, frozen_rate_window
+):
     guesses = guess_wrong(api, 21)
 
     assert [r.status_code for r in guesses[:20]] == [400] * 20

@@ -68,4 +68,3 @@ def test_production_with_a_weak_badge_secret_refuses_to_start():
 
     assert result.returncode != 0
     assert "BADGE_SECRET is too weak" in result.stderr
-
