@@ -13,6 +13,9 @@ from summit.models import PromoCode
 # real codes still worked while wrong ones were refused, the refusals would tell a guesser which
 # codes are real. An attendee with a real code waits the window out (the message says how long);
 # registering without a code is never refused. RATE_LIMITS=off turns this off with the others.
+# The count lives in the cache: with the database cache (no REDIS_URL), a count made inside a
+# transaction that rolls back is lost, as with the API's Idempotency-Key transaction; the README's
+# deploy uses Redis, whose counts no rollback undoes.
 GUESS_RATE = "20/10m"
 
 
