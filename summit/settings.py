@@ -45,15 +45,29 @@ def required(name, value):
     return value
 
 
+def strong(name, value):
+    """Fail fast on a secret someone could guess: the rule of Django's check --deploy (W009)."""
+    if len(value) < 50 or len(set(value)) < 5 or value.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            f"{name} is too weak: use at least 50 characters, at least 5 of them different "
+            f"(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(64))'; see README, Configuration)."
+        )
+    return value
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env("SECRET_KEY") or ("insecure-demo-key-do-not-use-in-production" if DEBUG else "")
 required("SECRET_KEY", SECRET_KEY)
+if not DEBUG:
+    strong("SECRET_KEY", SECRET_KEY)
 
 # Badge codes are HMACs under their own secret, so rotating SECRET_KEY (sessions, links)
 # never invalidates printed badges, and a leaked SECRET_KEY does not let anyone forge badges.
 BADGE_SECRET = env("BADGE_SECRET") or ("insecure-demo-badge-secret" if DEBUG else "")
 required("BADGE_SECRET", BADGE_SECRET)
+if not DEBUG:
+    strong("BADGE_SECRET", BADGE_SECRET)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -273,11 +287,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Plain HTTP is redirected to HTTPS (the health check excepted: a load balancer may probe it over
+# HTTP). Behind the proxy (TRUSTED_PROXY_COUNT > 0), its X-Forwarded-Proto tells us the scheme;
+# the proxy must set that header, not pass on the client's. With no proxy the header is ignored,
+# or a client could claim https over plain http and skip the redirect.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-if env_int("TRUSTED_PROXY_COUNT", 0) > 0:
+if TRUSTED_PROXY_COUNT > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 
@@ -331,7 +350,9 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Private-link and door-link tokens never reach a log line (summit.logs).
+    "filters": {"redact_tokens": {"()": "summit.logs.RedactTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},

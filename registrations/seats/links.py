@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from registrations.models import Registration
 
@@ -16,7 +17,8 @@ def manage_token(registration):
 
 
 def registration_from_token(token):
-    """The registration this private link belongs to, or None (tampered, revoked or purged)."""
+    """The registration this private link belongs to, or None (tampered, revoked, purged, or its
+    summit is past its retention date: a link is good until then, as the data it opens is)."""
     try:
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature:
@@ -31,6 +33,8 @@ def registration_from_token(token):
         else None
     )
     if registration is None or registration.link_version != payload.get("v"):
+        return None
+    if registration.summit.retention_date < timezone.now().date():
         return None
     return registration
 

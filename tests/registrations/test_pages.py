@@ -140,6 +140,25 @@ def test_tampered_or_revoked_manage_links_show_nothing(client, summit):
     assert registration.email not in revoked.content.decode()
 
 
+def test_a_manage_link_expires_at_the_summits_retention_date(client, summit):
+    registration = RegistrationFactory(summit=summit, ticket_type=summit.ticket_types.get())
+    token = links.manage_token(registration)
+    today = timezone.now().date()
+
+    summit.retention_until = today
+    summit.save()
+    on_the_last_day = client.get(f"/r/{token}/")
+    summit.retention_until = today - datetime.timedelta(days=1)
+    summit.save()
+    after_it = client.get(f"/r/{token}/")
+
+    assert on_the_last_day.status_code == 200
+    assert after_it.status_code == 404
+    assert "If you followed your private link, ask for a new one" in after_it.content.decode()
+    assert registration.first_name not in after_it.content.decode()
+    assert client.get(f"/r/{token}/badge.png").status_code == 404
+
+
 def test_manage_page_shows_the_published_group_and_room(client, summit):
     group = PlanningGroupFactory(summit=summit, name="Vivienda", room="Sala 3")
     registration = RegistrationFactory(summit=summit, ticket_type=summit.ticket_types.get(), group=group)
