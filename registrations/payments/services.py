@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from registrations.models import Payment, Registration, StripeEvent
 from registrations.payments import stripe_client as payments
-from registrations.seats import rules
+from registrations.seats import links, rules
 from registrations.seats.tasks import queue_email
 from summit.models import StaffRole
 from summit.promo import release_promo_code
@@ -64,25 +64,33 @@ def _absolute(path):
     return f"{settings.SITE_URL}{path}"
 
 
+def _page_url(name, registration):
+    """A payment page of the registration, under its private link (the signed token is the
+    credential: the bare registration id opens nothing)."""
+    return _absolute(reverse(f"registrations:{name}", kwargs={"token": links.manage_token(registration)}))
+
+
 def start_checkout(registration):
     """Create the Checkout Session for a `pending_payment` registration's hold and record it.
 
     Call after the registration is committed (it makes a network call). Idempotent: called
-    again for the same hold it returns the same session. Returns the Payment. Raises
+    again for the same hold it returns the session recorded for it. Returns the Payment. Raises
     payments.StripeUnreachable / StripeRefused; the registration keeps its hold either way, and
     the pay page (`payment-pay`) can try again."""
+    recorded = registration.payments.filter(status=Payment.Status.OPEN).exclude(checkout_url="").first()
+    if recorded is not None:
+        return recorded
     amount = amount_due(registration)
     ticket_type = registration.ticket_type
     with translation.override(registration.language):
         product_name = f"{registration.summit.display_name}: {ticket_type.display_name}"
-    return_path = reverse("registrations:payment-return", args=[registration.public_id])
     session = payments.create_checkout_session(
         registration,
         amount=amount,
         currency=ticket_type.currency,
         product_name=product_name[:250],
-        success_url=_absolute(return_path) + "?session_id={CHECKOUT_SESSION_ID}",
-        cancel_url=_absolute(reverse("registrations:payment-cancelled", args=[registration.public_id])),
+        success_url=_page_url("payment-return", registration) + "?session_id={CHECKOUT_SESSION_ID}",
+        cancel_url=_page_url("payment-cancelled", registration),
     )
     payment, _created = Payment.objects.get_or_create(
         stripe_session_id=session.id,
@@ -117,7 +125,7 @@ def begin_checkout(registration):
         else:
             if payment.checkout_url:
                 return payment.checkout_url
-    return _absolute(reverse("registrations:payment-pay", args=[registration.public_id]))
+    return _page_url("payment-pay", registration)
 
 
 def checkout_url_for(registration):
@@ -126,7 +134,7 @@ def checkout_url_for(registration):
     payment = registration.payments.filter(status=Payment.Status.OPEN).exclude(checkout_url="").first()
     if payment:
         return payment.checkout_url
-    return _absolute(reverse("registrations:payment-pay", args=[registration.public_id]))
+    return _page_url("payment-pay", registration)
 
 
 # -- applying Stripe's truth -------------------------------------------------------------------

@@ -8,6 +8,7 @@ retry (ours, or stripe-python's network retries) never creates a second session 
 
 import dataclasses
 import datetime
+import hashlib
 import time
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -202,11 +203,19 @@ def _refund(obj):
     )
 
 
-def checkout_idempotency_key(registration):
-    """One key per registration and hold: retrying the same hold never makes a second session;
-    a new hold (a fresh attempt after the old one expired) gets a new session."""
+def checkout_idempotency_key(registration, *, return_urls=()):
+    """One key per registration, hold and return address: retrying the same call never makes a
+    second session; a new hold (a fresh attempt after the old one expired) gets a new session.
+
+    Stripe refuses a key reused with other parameters, and the return addresses carry the
+    private link, whose signature has a timestamp: a retry signed in a later second is another
+    call. (`start_checkout` returns the session it recorded for the hold without asking again; a
+    session whose answer was lost is paid by nobody and expires with the hold.)"""
     hold = int(registration.hold_expires_at.timestamp()) if registration.hold_expires_at else 0
-    return f"summit-checkout-{registration.public_id}-{hold}"
+    key = f"summit-checkout-{registration.public_id}-{hold}"
+    if return_urls:
+        key += "-" + hashlib.sha256("\n".join(return_urls).encode()).hexdigest()[:16]
+    return key
 
 
 def create_checkout_session(registration, *, amount, currency, product_name, success_url, cancel_url):
@@ -236,7 +245,9 @@ def create_checkout_session(registration, *, amount, currency, product_name, suc
         "success_url": success_url,
         "cancel_url": cancel_url,
     }
-    options = {"idempotency_key": checkout_idempotency_key(registration)}
+    options = {
+        "idempotency_key": checkout_idempotency_key(registration, return_urls=(success_url, cancel_url))
+    }
     session = _call(client.v1.checkout.sessions.create, params, options)
     return _session(session)
 

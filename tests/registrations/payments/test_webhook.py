@@ -6,6 +6,7 @@ from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from registrations.models import Payment, Registration, StripeEvent
+from registrations.seats import links
 
 
 def test_paid_flow_end_to_end(client, deliver, stripe_fake, paid_hold):
@@ -22,7 +23,7 @@ def test_paid_flow_end_to_end(client, deliver, stripe_fake, paid_hold):
     assert payment.payment_intent.startswith("pi_")
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
     # Then the payer lands on the success page: it shows the confirmation from the database.
-    page = client.get(f"/registrations/{registration.public_id}/paid/?session_id={payment.stripe_session_id}")
+    page = client.get(f"/r/{links.manage_token(registration)}/paid/?session_id={payment.stripe_session_id}")
     assert page.status_code == 200
     assert "You are registered!" in page.content.decode()
     assert len(mail.outbox) == 1
