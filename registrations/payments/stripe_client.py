@@ -72,6 +72,8 @@ class CheckoutSession:
     charge_id: str | None = None
     amount_refunded: int = 0
     locale: str | None = None
+    # Set by the session's creator; Summit's are described in create_checkout_session.
+    metadata: dict = dataclasses.field(default_factory=dict)
 
     @property
     def paid(self):
@@ -189,6 +191,7 @@ def _session(obj):
         charge_id=charge_id,
         amount_refunded=refunded,
         locale=data.get("locale"),
+        metadata=dict(data.get("metadata") or {}),
     )
 
 
@@ -221,10 +224,13 @@ def checkout_idempotency_key(registration, *, return_urls=()):
 def create_checkout_session(registration, *, amount, currency, product_name, success_url, cancel_url):
     """Create (or, on retry, fetch again) the hosted Checkout Session for a registration's hold.
 
-    `amount` is the Decimal price after any promo code. The session carries only the opaque
-    registration id: no name or email goes to Stripe's metadata. Raises StripeUnreachable or
-    StripeRefused."""
+    `amount` is the Decimal price after any promo code. Its metadata is Summit's word that it
+    made the session for this registration and this amount (client_reference_id is not: anyone
+    paying through a payment link of the account may fill it in): the opaque registration id,
+    the amount due in minor units and the currency; no name or email goes to Stripe. Raises
+    StripeUnreachable or StripeRefused."""
     client = _client()
+    unit_amount = to_minor_units(amount, currency)
     expires_at = int(registration.hold_expires_at.timestamp()) + SESSION_EXPIRY_MARGIN
     params = {
         "mode": "payment",
@@ -233,13 +239,17 @@ def create_checkout_session(registration, *, amount, currency, product_name, suc
                 "quantity": 1,
                 "price_data": {
                     "currency": currency.lower(),
-                    "unit_amount": to_minor_units(amount, currency),
+                    "unit_amount": unit_amount,
                     "product_data": {"name": product_name},
                 },
             }
         ],
         "client_reference_id": str(registration.public_id),
-        "metadata": {"registration": str(registration.public_id)},
+        "metadata": {
+            "registration": str(registration.public_id),
+            "amount_due": str(unit_amount),
+            "currency": currency.lower(),
+        },
         "locale": CHECKOUT_LOCALES.get(registration.language, "auto"),
         "expires_at": expires_at,
         "success_url": success_url,

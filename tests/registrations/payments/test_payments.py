@@ -18,7 +18,11 @@ def test_checkout_session_carries_locale_reference_and_no_personal_data(stripe_f
     params = create["params"]
     assert params["locale"] == "es"
     assert params["client_reference_id"] == str(registration.public_id)
-    assert params["metadata"] == {"registration": str(registration.public_id)}
+    assert params["metadata"] == {
+        "registration": str(registration.public_id),
+        "amount_due": "4000",
+        "currency": "usd",
+    }
     assert "lucia" not in json.dumps(params)
     assert registration.first_name not in json.dumps(params)
     assert params["line_items"][0]["price_data"]["unit_amount"] == "4000"
