@@ -387,6 +387,7 @@ class Payment(models.Model):
         NO_SEAT = "no_seat", _("Paid after the hold ended and no seat was left")
         DUPLICATE = "duplicate", _("Paid twice for one registration")
         EXTERNAL = "external", _("Refunded in Stripe")
+        MISMATCH = "mismatch", _("Paid in a session that does not match what the registration owes")
 
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="payments")
     stripe_session_id = models.CharField(_("Stripe Checkout Session"), max_length=255, unique=True)

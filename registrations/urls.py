@@ -103,13 +103,9 @@ urlpatterns = [
     path("summits/<slug:slug>/door/dashboard/", checkin_views.door_dashboard_page, name="door-dashboard"),
     path("door/<str:token>/", checkin_views.door_link_open, name="door-link-open"),
     path("webhooks/stripe/", payment_views.stripe_webhook, name="stripe-webhook"),
-    path("registrations/<uuid:public_id>/pay/", payment_views.pay, name="payment-pay"),
-    path("registrations/<uuid:public_id>/paid/", payment_views.payment_return, name="payment-return"),
-    path(
-        "registrations/<uuid:public_id>/payment-cancelled/",
-        payment_views.payment_cancelled,
-        name="payment-cancelled",
-    ),
+    path("r/<str:token>/pay/", payment_views.pay, name="payment-pay"),
+    path("r/<str:token>/paid/", payment_views.payment_return, name="payment-return"),
+    path("r/<str:token>/payment-cancelled/", payment_views.payment_cancelled, name="payment-cancelled"),
     path("r/<str:token>/badge.png", badge_views.attendee_badge_png, name="badge-png"),
     path("summits/<slug:slug>/badges/", badge_views.badge_sheets_page, name="badge-sheets"),
     path(

@@ -9,7 +9,7 @@ shapes, errors, API-key check and `Idempotency-Key` semantics. Endpoints:
     POST /v1/refunds                         GET  /v1/refunds/{id}
     GET  /c/pay/{id}, POST /c/pay/{id}       (a stand-in for the hosted payment page, for demos)
 
-Test controls are plain methods: `pay`, `start_async_payment`, `finish_async_payment`,
+Test controls are plain methods: `create_session` (someone else's session), `pay`, `start_async_payment`, `finish_async_payment`,
 `expire`, `refund`, `event`, `signature_header`, `send_webhook`, and `requests` (what it received).
 Webhooks are signed exactly as Stripe signs them:
 `Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, f"{t}.{payload}")>`.
@@ -420,6 +420,27 @@ class FakeStripe:
         return refund
 
     # -- test controls (what the customer or a Stripe dashboard user does) ------------------
+
+    def create_session(self, *, amount, currency="usd", client_reference_id=None, metadata=None):
+        """A Checkout Session made on this account by something other than Summit (a payment
+        link, another integration): anyone paying through it may fill in client_reference_id.
+        Returns the session."""
+        params = {
+            "mode": "payment",
+            "line_items": [
+                {"quantity": "1", "price_data": {"currency": currency, "unit_amount": str(amount),
+                                                 "product_data": {"name": "Payment link"}}}
+            ],
+            "success_url": "https://example.org/thanks",
+            "client_reference_id": client_reference_id,
+            "metadata": metadata or {},
+        }  # fmt: skip
+        status, body, _headers = self.handle(
+            "POST", "/v1/checkout/sessions", params, {"authorization": f"Bearer {self.api_key}"}
+        )
+        if status != 200:
+            raise StripeFailure(status, body["error"]["message"])
+        return body
 
     def pay(self, session_id, *, notify=True):
         """The customer pays by card: the session completes, paid. Returns the session."""

@@ -283,8 +283,6 @@ def targets_for(world, role, route):
         if "group_slug" in route or any(part in route for part in GROUP_OBJECT_ROUTES):
             kinds.append("sibling")
         kinds.append("foreign")
-    elif "<uuid:public_id>" in route:
-        kinds.append("foreign")
     elif "<str:token>" in route:
         kinds += ["foreign", "forged"]
     elif "<path:object_id>" in route:
@@ -328,8 +326,11 @@ def build_request(world, role, row, key, route, target):
         kwargs["job_id"] = place.job.public_id
     if "run_id" in route:
         kwargs["run_id"] = place.run.pk
-    if "<uuid:public_id>" in route:
-        kwargs["public_id"] = place.registrations["P"].public_id
+    if key.startswith("registrations:payment-"):  # pay, return, cancelled: under P's private link
+        from registrations.seats.links import manage_token
+
+        pending = place.registrations["P"]
+        kwargs["token"] = forged_token(pending) if target.kind == "forged" else manage_token(pending)
     if key in ("registrations:manage", "registrations:badge-png"):
         from registrations.seats.links import manage_token
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from registrations.models import Payment, Registration, StripeEvent
 from registrations.payments import stripe_client as payments
-from registrations.seats import rules
+from registrations.seats import links, rules
 from registrations.seats.tasks import queue_email
 from summit.models import StaffRole
 from summit.promo import release_promo_code
@@ -64,25 +64,33 @@ def _absolute(path):
     return f"{settings.SITE_URL}{path}"
 
 
+def _page_url(name, registration):
+    """A payment page of the registration, under its private link (the signed token is the
+    credential: the bare registration id opens nothing)."""
+    return _absolute(reverse(f"registrations:{name}", kwargs={"token": links.manage_token(registration)}))
+
+
 def start_checkout(registration):
     """Create the Checkout Session for a `pending_payment` registration's hold and record it.
 
     Call after the registration is committed (it makes a network call). Idempotent: called
-    again for the same hold it returns the same session. Returns the Payment. Raises
+    again for the same hold it returns the session recorded for it. Returns the Payment. Raises
     payments.StripeUnreachable / StripeRefused; the registration keeps its hold either way, and
     the pay page (`payment-pay`) can try again."""
+    recorded = registration.payments.filter(status=Payment.Status.OPEN).exclude(checkout_url="").first()
+    if recorded is not None:
+        return recorded
     amount = amount_due(registration)
     ticket_type = registration.ticket_type
     with translation.override(registration.language):
         product_name = f"{registration.summit.display_name}: {ticket_type.display_name}"
-    return_path = reverse("registrations:payment-return", args=[registration.public_id])
     session = payments.create_checkout_session(
         registration,
         amount=amount,
         currency=ticket_type.currency,
         product_name=product_name[:250],
-        success_url=_absolute(return_path) + "?session_id={CHECKOUT_SESSION_ID}",
-        cancel_url=_absolute(reverse("registrations:payment-cancelled", args=[registration.public_id])),
+        success_url=_page_url("payment-return", registration) + "?session_id={CHECKOUT_SESSION_ID}",
+        cancel_url=_page_url("payment-cancelled", registration),
     )
     payment, _created = Payment.objects.get_or_create(
         stripe_session_id=session.id,
@@ -117,7 +125,7 @@ def begin_checkout(registration):
         else:
             if payment.checkout_url:
                 return payment.checkout_url
-    return _absolute(reverse("registrations:payment-pay", args=[registration.public_id]))
+    return _page_url("payment-pay", registration)
 
 
 def checkout_url_for(registration):
@@ -126,7 +134,7 @@ def checkout_url_for(registration):
     payment = registration.payments.filter(status=Payment.Status.OPEN).exclude(checkout_url="").first()
     if payment:
         return payment.checkout_url
-    return _absolute(reverse("registrations:payment-pay", args=[registration.public_id]))
+    return _page_url("payment-pay", registration)
 
 
 # -- applying Stripe's truth -------------------------------------------------------------------
@@ -135,7 +143,7 @@ def checkout_url_for(registration):
 @dataclasses.dataclass
 class Outcome:
     result: str  # confirmed | waiting | processing | expired | failed | refund_started | refunded |
-    #              unchanged | duplicate | ignored
+    #              mismatch (paid, not for what is due: refunding) | unchanged | duplicate | ignored
     registration: Registration | None = None
     payment: Payment | None = None
     refund_after_commit: bool = False
@@ -160,9 +168,13 @@ def _payment_for_session(session):
     if payment is not None:
         return payment
     # A session we created but never recorded (the process died between Stripe's answer and
-    # our commit): adopt it through its opaque client_reference_id.
+    # our commit): adopt it through its opaque client_reference_id. Anyone can put a
+    # registration's id in a session of the same Stripe account (a payment link, another
+    # integration): such a session is recorded only once it is paid, so its money goes back.
     registration = _registration_by_reference(session.client_reference_id)
     if registration is None or session.amount_total <= 0:
+        return None
+    if not (session.paid or _made_by_summit_for(session, registration)):
         return None
     payment, _created = Payment.objects.get_or_create(
         stripe_session_id=session.id,
@@ -175,6 +187,25 @@ def _payment_for_session(session):
         },
     )
     return payment
+
+
+def _made_by_summit_for(session, registration):
+    """Summit's checkout made this session for this registration (its own metadata says so:
+    client_reference_id can be filled in by anyone, metadata only by the account's own code)."""
+    return session.metadata.get("registration") == str(registration.public_id)
+
+
+def _pays_for(session, registration):
+    """The session can confirm the registration: made by Summit for it, and paying at least
+    what was due, in its currency. What was due is what Summit asked in the session (its
+    metadata), so a price changed while someone pays does not undo their payment; sessions made
+    before the metadata carried it are held to what is due now."""
+    if not _made_by_summit_for(session, registration):
+        return False
+    currency = (session.metadata.get("currency") or registration.ticket_type.currency).lower()
+    due = str(session.metadata.get("amount_due", ""))
+    due = int(due) if due.isdigit() else payments.to_minor_units(amount_due(registration), currency)
+    return session.currency.lower() == currency and session.amount_total >= due
 
 
 def _registration_by_reference(reference):
@@ -263,6 +294,8 @@ def apply_session(session, *, event=None, now=None):
 
 def _apply(session, registration, payment, now):
     Status, PStatus = Registration.Status, Payment.Status
+    if session.paid and not _pays_for(session, registration):
+        return _refuse_payment(session, registration, payment, now)
     if session.paid:
         newly_paid = payment.status in (PStatus.OPEN, PStatus.PROCESSING, PStatus.EXPIRED, PStatus.FAILED)
         if newly_paid:
@@ -325,6 +358,25 @@ def _apply(session, registration, payment, now):
         return Outcome("expired" if changed else "unchanged", registration, payment)
 
     return Outcome("waiting", registration, payment)  # open: the attendee is still paying
+
+
+def _refuse_payment(session, registration, payment, now):
+    """Paid, but not in a session Summit made for this registration, or less than it owes, or
+    in another currency: it never confirms anything, and the money goes back in full. The
+    registration stays as it is (a hold keeps its seat until it ends)."""
+    if not payment.money_received:
+        # Received (and given back), not paid for the registration: no paid_at, so nothing that
+        # asks "was this registration paid?" counts it.
+        payment.status = Payment.Status.PAID
+        payment.payment_intent = session.payment_intent or payment.payment_intent
+        payment.checkout_url = ""
+        payment.save()
+        _start_refund(payment, Payment.RefundReason.MISMATCH, now)
+        logger.warning(
+            "Refunding session %s: it does not pay for registration %s", session.id, registration.pk
+        )
+        return Outcome("mismatch", registration, payment)
+    return Outcome(_apply_refunds(session, payment, now) or "unchanged", registration, payment)
 
 
 def _apply_late_payment(registration, payment, now):
@@ -584,8 +636,9 @@ def _snapshot(registration_id):
 
 def reconcile_payments(summit, *, now=None):
     """Compare the summit's pending and confirmed registrations with Stripe's sessions, fix
-    what Stripe's state settles (unrecorded sessions, missed confirmations, expiries, refunds)
-    and report what needs a person (confirmed without payment). Returns a list of Mismatch."""
+    what Stripe's state settles (unrecorded sessions, missed confirmations, expiries, refunds,
+    paid sessions that do not pay for what is due) and report what needs a person (confirmed
+    without payment). Returns a list of Mismatch."""
     now = now or timezone.now()
     mismatches = []
     registrations = Registration.objects.filter(summit=summit)
@@ -602,7 +655,13 @@ def reconcile_payments(summit, *, now=None):
             recorded = Payment.objects.filter(stripe_session_id=session.id).exists()
             before = _snapshot(registration_id)
             outcome = apply_session(session, now=now)
-            if not recorded:
+            if outcome.result == "ignored":  # another integration's session, unpaid: not ours
+                continue
+            if outcome.result == "mismatch":
+                mismatches.append(
+                    Mismatch(session.client_reference_id, "payment_does_not_match", "refund started")
+                )
+            elif not recorded:
                 mismatches.append(
                     Mismatch(
                         session.client_reference_id, "session_not_recorded", f"recorded; {outcome.result}"

@@ -8,6 +8,7 @@ retry (ours, or stripe-python's network retries) never creates a second session 
 
 import dataclasses
 import datetime
+import hashlib
 import time
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -71,6 +72,8 @@ class CheckoutSession:
     charge_id: str | None = None
     amount_refunded: int = 0
     locale: str | None = None
+    # Set by the session's creator; Summit's are described in create_checkout_session.
+    metadata: dict = dataclasses.field(default_factory=dict)
 
     @property
     def paid(self):
@@ -188,6 +191,7 @@ def _session(obj):
         charge_id=charge_id,
         amount_refunded=refunded,
         locale=data.get("locale"),
+        metadata=dict(data.get("metadata") or {}),
     )
 
 
@@ -202,20 +206,31 @@ def _refund(obj):
     )
 
 
-def checkout_idempotency_key(registration):
-    """One key per registration and hold: retrying the same hold never makes a second session;
-    a new hold (a fresh attempt after the old one expired) gets a new session."""
+def checkout_idempotency_key(registration, *, return_urls=()):
+    """One key per registration, hold and return address: retrying the same call never makes a
+    second session; a new hold (a fresh attempt after the old one expired) gets a new session.
+
+    Stripe refuses a key reused with other parameters, and the return addresses carry the
+    private link, whose signature has a timestamp: a retry signed in a later second is another
+    call. (`start_checkout` returns the session it recorded for the hold without asking again; a
+    session whose answer was lost is paid by nobody and expires with the hold.)"""
     hold = int(registration.hold_expires_at.timestamp()) if registration.hold_expires_at else 0
-    return f"summit-checkout-{registration.public_id}-{hold}"
+    key = f"summit-checkout-{registration.public_id}-{hold}"
+    if return_urls:
+        key += "-" + hashlib.sha256("\n".join(return_urls).encode()).hexdigest()[:16]
+    return key
 
 
 def create_checkout_session(registration, *, amount, currency, product_name, success_url, cancel_url):
     """Create (or, on retry, fetch again) the hosted Checkout Session for a registration's hold.
 
-    `amount` is the Decimal price after any promo code. The session carries only the opaque
-    registration id: no name or email goes to Stripe's metadata. Raises StripeUnreachable or
-    StripeRefused."""
+    `amount` is the Decimal price after any promo code. Its metadata is Summit's word that it
+    made the session for this registration and this amount (client_reference_id is not: anyone
+    paying through a payment link of the account may fill it in): the opaque registration id,
+    the amount due in minor units and the currency; no name or email goes to Stripe. Raises
+    StripeUnreachable or StripeRefused."""
     client = _client()
+    unit_amount = to_minor_units(amount, currency)
     expires_at = int(registration.hold_expires_at.timestamp()) + SESSION_EXPIRY_MARGIN
     params = {
         "mode": "payment",
@@ -224,19 +239,25 @@ def create_checkout_session(registration, *, amount, currency, product_name, suc
                 "quantity": 1,
                 "price_data": {
                     "currency": currency.lower(),
-                    "unit_amount": to_minor_units(amount, currency),
+                    "unit_amount": unit_amount,
                     "product_data": {"name": product_name},
                 },
             }
         ],
         "client_reference_id": str(registration.public_id),
-        "metadata": {"registration": str(registration.public_id)},
+        "metadata": {
+            "registration": str(registration.public_id),
+            "amount_due": str(unit_amount),
+            "currency": currency.lower(),
+        },
         "locale": CHECKOUT_LOCALES.get(registration.language, "auto"),
         "expires_at": expires_at,
         "success_url": success_url,
         "cancel_url": cancel_url,
     }
-    options = {"idempotency_key": checkout_idempotency_key(registration)}
+    options = {
+        "idempotency_key": checkout_idempotency_key(registration, return_urls=(success_url, cancel_url))
+    }
     session = _call(client.v1.checkout.sessions.create, params, options)
     return _session(session)
 

@@ -4,8 +4,8 @@ import logging
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -14,15 +14,18 @@ from django.views.decorators.http import require_GET, require_POST
 from registrations.models import Payment, Registration
 from registrations.payments import services as checkout
 from registrations.payments import stripe_client as payments
+from registrations.seats import links
 from registrations.seats.language import activate_attendee_language
 
 logger = logging.getLogger(__name__)
 
 
-def _registration(request, public_id):
-    registration = get_object_or_404(
-        Registration.objects.select_related("summit", "ticket_type"), public_id=public_id
-    )
+def _registration(request, token):
+    """The registration whose private link this is; 404 for anything else (a bare registration
+    id, a forged or revoked link), so these pages greet nobody without the link."""
+    registration = links.registration_from_token(token)
+    if registration is None:
+        raise Http404
     activate_attendee_language(request, registration)
     return registration
 
@@ -43,10 +46,10 @@ def _status_page(request, registration, *, state=None, status=200):
 
 @never_cache
 @require_GET
-def pay(request, public_id):
+def pay(request, token):
     """Send the attendee to Stripe's payment page for their hold (creating the session if the
     first attempt did not reach Stripe)."""
-    registration = _registration(request, public_id)
+    registration = _registration(request, token)
     if registration.status != Registration.Status.PENDING_PAYMENT:
         return _status_page(request, registration)
     open_payment = registration.payments.filter(status=Payment.Status.OPEN).exclude(checkout_url="").first()
@@ -64,10 +67,10 @@ def pay(request, public_id):
 
 @never_cache
 @require_GET
-def payment_return(request, public_id):
+def payment_return(request, token):
     """Stripe sends the payer here after paying. Confirms through the same service as the webhook
     (whichever comes first wins; the other changes nothing), then shows what the database says."""
-    registration = _registration(request, public_id)
+    registration = _registration(request, token)
     session_id = request.GET.get("session_id", "")[:255]
     if registration.status == Registration.Status.PENDING_PAYMENT and session_id:
         if registration.payments.filter(stripe_session_id=session_id).exists():
@@ -82,9 +85,9 @@ def payment_return(request, public_id):
 
 @never_cache
 @require_GET
-def payment_cancelled(request, public_id):
+def payment_cancelled(request, token):
     """The payer left Stripe's page without paying: their seat stays held until the hold ends."""
-    registration = _registration(request, public_id)
+    registration = _registration(request, token)
     state = "not_paid" if registration.status == Registration.Status.PENDING_PAYMENT else None
     return _status_page(request, registration, state=state)
 

@@ -71,7 +71,7 @@ def test_switcher_on_a_private_page_overrides_the_saved_language_there(client, s
 def test_payment_pages_speak_the_saved_language(client, summit):
     registration = RegistrationFactory(summit=summit, language="es")
 
-    response = client.get(f"/registrations/{registration.public_id}/paid/", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(f"/r/{links.manage_token(registration)}/paid/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert language_of(response) == "es"
 

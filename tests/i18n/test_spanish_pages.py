@@ -135,13 +135,13 @@ def payment_pages(client, summit):
         registration=refunded, stripe_session_id="cs_test_1", status="refunded", amount=40, currency="usd"
     )
     return {
-        "confirming": client.get(f"/registrations/{pending.public_id}/paid/"),
-        "confirmed": client.get(f"/registrations/{confirmed.public_id}/paid/"),
-        "not paid": client.get(f"/registrations/{pending.public_id}/payment-cancelled/"),
-        "provider unavailable": client.get(f"/registrations/{pending.public_id}/pay/"),
-        "waitlisted": client.get(f"/registrations/{waitlisted.public_id}/paid/"),
-        "seat released": client.get(f"/registrations/{expired.public_id}/paid/"),
-        "refunded": client.get(f"/registrations/{refunded.public_id}/paid/"),
+        "confirming": client.get(f"/r/{links.manage_token(pending)}/paid/"),
+        "confirmed": client.get(f"/r/{links.manage_token(confirmed)}/paid/"),
+        "not paid": client.get(f"/r/{links.manage_token(pending)}/payment-cancelled/"),
+        "provider unavailable": client.get(f"/r/{links.manage_token(pending)}/pay/"),
+        "waitlisted": client.get(f"/r/{links.manage_token(waitlisted)}/paid/"),
+        "seat released": client.get(f"/r/{links.manage_token(expired)}/paid/"),
+        "refunded": client.get(f"/r/{links.manage_token(refunded)}/paid/"),
     }
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -217,3 +218,22 @@ def test_expire_holds_command_reports(stripe_fake, paid_hold, capsys):
     end_hold(registration)
     call_command("expire_holds")
     assert capsys.readouterr().out.strip() == "released 1, confirmed 0, refunded 0, still open 0, errors 0"
+
+
+@pytest.mark.django_db(transaction=True)  # refunds go out as each fix commits, as in the command
+def test_reconcile_refunds_and_reports_a_paid_session_that_does_not_match(stripe_fake, paid_hold):
+    registration, _payment = paid_hold
+    cheap = stripe_fake.create_session(amount=100, client_reference_id=str(registration.public_id))
+    stripe_fake.pay(cheap["id"], notify=False)  # and its webhook was lost
+    mismatches = checkout.reconcile_payments(registration.summit)
+    assert [(m.registration, m.problem, m.action) for m in mismatches] == [
+        (str(registration.public_id), "payment_does_not_match", "refund started")
+    ]
+    registration.refresh_from_db()
+    refused = Payment.objects.get(stripe_session_id=cheap["id"])
+    assert (registration.status, refused.status, refused.refund_reason) == (
+        "pending_payment",
+        "refunded",
+        "mismatch",
+    )
+    assert checkout.reconcile_payments(registration.summit) == []

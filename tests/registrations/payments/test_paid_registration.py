@@ -1,11 +1,15 @@
 """Registering for a paid ticket type: hold, Checkout, promo codes, the "cannot afford it" choice."""
 
+import time
 from decimal import Decimal
 
 from django.core import mail
 
 from registrations.models import Payment, Registration
+from registrations.payments import services as checkout
+from registrations.seats import links
 from summit.models import PromoCode
+from tests.factories import RegistrationFactory
 
 URL = "/api/summits/sb25/registrations/"
 
@@ -36,7 +40,7 @@ def test_paid_registration_holds_a_seat_and_returns_stripes_checkout_url(api, st
     session = stripe_fake.sessions[payment.stripe_session_id]
     assert (session["amount_total"], session["locale"]) == (4000, "es")
     assert session["success_url"] == (
-        f"https://summit.example.org/registrations/{registration.public_id}/paid/?session_id={{CHECKOUT_SESSION_ID}}"
+        f"https://summit.example.org/r/{links.manage_token(registration)}/paid/?session_id={{CHECKOUT_SESSION_ID}}"
     )
 
 
@@ -59,10 +63,9 @@ def test_stripe_down_at_registration_still_holds_the_seat_and_pay_page_retries(
     response = api.post(URL, payload(), format="json")
     assert response.status_code == 201
     registration = Registration.objects.get(public_id=response.json()["id"])
-    assert response.json()["checkout_url"] == (
-        f"https://summit.example.org/registrations/{registration.public_id}/pay/"
-    )
-    pay = api.get(f"/registrations/{registration.public_id}/pay/")
+    pay_page = f"/r/{links.manage_token(registration)}/pay/"
+    assert response.json()["checkout_url"] == f"https://summit.example.org{pay_page}"
+    pay = api.get(pay_page)
     assert pay.status_code == 302
     assert pay["Location"].startswith(f"{stripe_fake.url}/c/pay/")
 
@@ -72,7 +75,7 @@ def test_paid_flow_through_the_api_page_and_webhook(api, client, stripe_fake, de
     registration = Registration.objects.get(public_id=body["id"])
     session_id = registration.payments.get().stripe_session_id
     stripe_fake.pay(session_id, notify=False)
-    page = client.get(f"/registrations/{registration.public_id}/paid/?session_id={session_id}")
+    page = client.get(f"/r/{links.manage_token(registration)}/paid/?session_id={session_id}")
     assert "You are registered!" in page.content.decode()
     assert deliver("checkout.session.completed", session_id).json()["result"] == "unchanged"
     registration.refresh_from_db()
@@ -81,7 +84,7 @@ def test_paid_flow_through_the_api_page_and_webhook(api, client, stripe_fake, de
 
 def test_return_page_says_confirming_until_stripe_says_paid(client, stripe_fake, paid_hold):
     registration, payment = paid_hold
-    page = client.get(f"/registrations/{registration.public_id}/paid/?session_id={payment.stripe_session_id}")
+    page = client.get(f"/r/{links.manage_token(registration)}/paid/?session_id={payment.stripe_session_id}")
     text = page.content.decode()
     assert "Confirming your payment" in text
     assert "payment-status.js" in text
@@ -95,14 +98,14 @@ def test_return_page_ignores_a_session_of_someone_else(client, stripe_fake, paid
     registration, _payment = paid_hold
     other = checkout.start_checkout(pending_registration(summit, partner_type))
     stripe_fake.pay(other.stripe_session_id, notify=False)
-    client.get(f"/registrations/{registration.public_id}/paid/?session_id={other.stripe_session_id}")
+    client.get(f"/r/{links.manage_token(registration)}/paid/?session_id={other.stripe_session_id}")
     registration.refresh_from_db()
     assert registration.status == Registration.Status.PENDING_PAYMENT
 
 
 def test_cancelled_checkout_page_offers_to_pay_again(client, stripe_fake, paid_hold):
     registration, payment = paid_hold
-    page = client.get(f"/registrations/{registration.public_id}/payment-cancelled/")
+    page = client.get(f"/r/{links.manage_token(registration)}/payment-cancelled/")
     assert page.status_code == 200
     assert payment.checkout_url in page.content.decode()
 
@@ -208,3 +211,62 @@ def test_registration_page_cannot_afford_confirms_on_the_free_type(client, strip
     registration = Registration.objects.get()
     assert (registration.status, registration.ticket_type.slug) == ("confirmed", "community-resident")
     assert len(stripe_fake.sessions) == 0
+
+
+def test_payment_pages_answer_only_the_private_link_and_greet_nobody_by_id(
+    client, stripe_fake, summit, partner_type
+):
+    from tests.registrations.payments.conftest import pending_registration
+
+    paid = RegistrationFactory(summit=summit, ticket_type=partner_type, first_name="Rosalinda")
+    pending = pending_registration(summit, partner_type, first_name="Evangelina")
+    checkout.start_checkout(pending)
+    # Knowing someone's registration id (it is in Stripe's records, logs, an export) opens nothing.
+    for registration in (paid, pending):
+        for page in ("pay", "paid", "payment-cancelled"):
+            response = client.get(f"/registrations/{registration.public_id}/{page}/")
+            assert response.status_code == 404, page
+            assert registration.first_name not in response.content.decode()
+            response = client.get(f"/r/{registration.public_id}/{page}/")
+            assert response.status_code == 404, page
+            assert registration.first_name not in response.content.decode()
+    # The private link opens them.
+    page = client.get(f"/r/{links.manage_token(paid)}/paid/")
+    assert page.status_code == 200
+    assert "Thank you, Rosalinda." in page.content.decode()
+    assert client.get(f"/r/{links.manage_token(pending)}/payment-cancelled/").status_code == 200
+    assert client.get(f"/r/{links.manage_token(pending)}/pay/").status_code == 302
+
+
+def test_stripes_return_to_the_private_link_confirms_the_payment(client, stripe_fake, paid_hold):
+    registration, payment = paid_hold
+    session = stripe_fake.pay(payment.stripe_session_id, notify=False)  # the webhook is still on its way
+    # Stripe sends the payer to the success URL Summit gave it, with the session id filled in.
+    back = session["success_url"].replace("{CHECKOUT_SESSION_ID}", payment.stripe_session_id)
+    assert back.startswith(
+        f"https://summit.example.org/r/{links.manage_token(registration)}/paid/?session_id=cs_test_"
+    )
+    page = client.get(back.removeprefix("https://summit.example.org"))
+    assert page.status_code == 200
+    assert f"Thank you, {registration.first_name}." in page.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+    cancel = session["cancel_url"].removeprefix("https://summit.example.org")
+    assert cancel == f"/r/{links.manage_token(registration)}/payment-cancelled/"
+
+
+def test_pay_page_after_a_lost_stripe_answer_still_reaches_stripe(
+    client, stripe_fake, summit, partner_type, monkeypatch
+):
+    from tests.registrations.payments.conftest import pending_registration
+
+    registration = pending_registration(summit, partner_type)
+    lost = checkout.start_checkout(registration)
+    Payment.objects.filter(pk=lost.pk).delete()  # Stripe made the session; its answer never reached us
+    later = time.time() + 2
+    monkeypatch.setattr(time, "time", lambda: later)  # the retry's private link is signed seconds later
+    pay = client.get(f"/r/{links.manage_token(registration)}/pay/")
+    assert pay.status_code == 302
+    assert pay["Location"] == registration.payments.get().checkout_url
+    # Another session: the first one's address reached nobody, and it expires with the hold.
+    assert len(stripe_fake.sessions) == 2

@@ -18,13 +18,20 @@ def test_checkout_session_carries_locale_reference_and_no_personal_data(stripe_f
     params = create["params"]
     assert params["locale"] == "es"
     assert params["client_reference_id"] == str(registration.public_id)
-    assert params["metadata"] == {"registration": str(registration.public_id)}
+    assert params["metadata"] == {
+        "registration": str(registration.public_id),
+        "amount_due": "4000",
+        "currency": "usd",
+    }
     assert "lucia" not in json.dumps(params)
     assert registration.first_name not in json.dumps(params)
     assert params["line_items"][0]["price_data"]["unit_amount"] == "4000"
     hold_end = int(registration.hold_expires_at.timestamp())
     assert int(params["expires_at"]) == hold_end + payments.SESSION_EXPIRY_MARGIN
-    assert create["idempotency_key"] == f"summit-checkout-{registration.public_id}-{hold_end}"
+    assert create["idempotency_key"] == payments.checkout_idempotency_key(
+        registration, return_urls=(params["success_url"], params["cancel_url"])
+    )
+    assert create["idempotency_key"].startswith(f"summit-checkout-{registration.public_id}-{hold_end}-")
     assert payment.checkout_url.startswith(stripe_fake.url)
     assert (payment.amount, payment.status) == (partner_type.price, Payment.Status.OPEN)
 

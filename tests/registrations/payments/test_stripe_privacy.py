@@ -1,5 +1,5 @@
-"""What Stripe is told about a person: only the opaque registration id, through a whole paid
-registration (API, checkout, payment, webhook, cancellation and refund)."""
+"""What Stripe is told about a person: only the opaque registration id (and what it owes), through
+a whole paid registration (API, checkout, payment, webhook, cancellation and refund)."""
 
 import json
 
@@ -36,5 +36,6 @@ def test_stripe_receives_only_the_opaque_registration_id(
         assert value not in sent
     for request in stripe_fake.requests:
         metadata = request["params"].get("metadata")
-        assert metadata in (None, {}, {"registration": str(registration.public_id)}), request
+        ours = {"registration": str(registration.public_id), "amount_due": "4000", "currency": "usd"}
+        assert metadata in (None, {}, ours), request
         assert "customer_email" not in request["params"]

@@ -1,11 +1,15 @@
 """POST /webhooks/stripe/: verified first, acted on once, 5xx when we cannot act."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from registrations.models import Payment, Registration, StripeEvent
+from registrations.seats import links
+from summit.models import StaffRole
+from tests.factories import StaffRoleFactory, UserFactory
 
 
 def test_paid_flow_end_to_end(client, deliver, stripe_fake, paid_hold):
@@ -22,7 +26,7 @@ def test_paid_flow_end_to_end(client, deliver, stripe_fake, paid_hold):
     assert payment.payment_intent.startswith("pi_")
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
     # Then the payer lands on the success page: it shows the confirmation from the database.
-    page = client.get(f"/registrations/{registration.public_id}/paid/?session_id={payment.stripe_session_id}")
+    page = client.get(f"/r/{links.manage_token(registration)}/paid/?session_id={payment.stripe_session_id}")
     assert page.status_code == 200
     assert "You are registered!" in page.content.decode()
     assert len(mail.outbox) == 1
@@ -166,4 +170,73 @@ def test_refund_in_stripe_dashboard_is_recorded(client, deliver, stripe_fake, pa
         "refunded",
         "external",
         "40.00",
+    )
+
+
+def test_a_cheaper_session_carrying_the_registration_id_is_refunded_not_confirmed(
+    client, deliver, stripe_fake, paid_hold
+):
+    registration, payment = paid_hold  # a $40 ticket, held
+    # Someone pays $1 through a payment link of the coalition's Stripe account, giving the held
+    # registration's id as the reference.
+    cheap = stripe_fake.create_session(amount=100, client_reference_id=str(registration.public_id))
+    stripe_fake.pay(cheap["id"], notify=False)
+    response = deliver("checkout.session.completed", cheap["id"])
+    assert response.json() == {"received": True, "result": "mismatch"}
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.PENDING_PAYMENT  # still held, still owing $40
+    refused = Payment.objects.get(stripe_session_id=cheap["id"])
+    assert (refused.registration, refused.status, refused.refund_reason, str(refused.amount)) == (
+        registration,
+        "refunded",
+        "mismatch",
+        "1.00",
+    )
+    assert stripe_fake.charge_for(cheap["id"])["refunded"] is True
+    assert mail.outbox == []
+    # Stripe's charge.refunded for our refund, and a replay of the event, change nothing.
+    assert (
+        deliver("charge.refunded", stripe_fake.charge_for(cheap["id"])["id"]).json()["result"] == "unchanged"
+    )
+    assert deliver("checkout.session.completed", cheap["id"]).json()["result"] == "unchanged"
+    # Planners find it in the admin's payments, by its refund reason.
+    planner = UserFactory(is_staff=True)
+    StaffRoleFactory(user=planner, summit=registration.summit, role=StaffRole.Role.PLANNER)
+    planner.user_permissions.add(Permission.objects.get(codename="view_payment"))
+    client.force_login(planner)
+    listing = client.get("/admin/registrations/payment/", {"refund_reason__exact": "mismatch"})
+    assert list(listing.context["cl"].result_list) == [refused]
+    assert "Paid in a session that does not match what the registration owes" in listing.content.decode()
+    # The attendee then pays in their own session: that one confirms.
+    stripe_fake.pay(payment.stripe_session_id, notify=False)
+    assert deliver("checkout.session.completed", payment.stripe_session_id).json()["result"] == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "amount, currency, metadata",
+    [
+        (4000, "usd", None),  # the full price, in a session Summit did not make
+        (3999, "usd", {"amount_due": "4000", "currency": "usd"}),  # Summit's, a cent short
+        (4000, "eur", {"amount_due": "4000", "currency": "usd"}),  # the right figure, another currency
+        (3999, "usd", {}),  # Summit's, from before the metadata carried the amount: held to the price
+    ],
+)
+def test_a_paid_session_confirms_only_when_summit_made_it_for_what_is_due(
+    deliver, stripe_fake, paid_hold, amount, currency, metadata
+):
+    registration, _payment = paid_hold
+    reference = str(registration.public_id)
+    if metadata is not None:
+        metadata = {"registration": reference, **metadata}
+    session = stripe_fake.create_session(
+        amount=amount, currency=currency, client_reference_id=reference, metadata=metadata
+    )
+    stripe_fake.pay(session["id"], notify=False)
+    assert deliver("checkout.session.completed", session["id"]).json()["result"] == "mismatch"
+    registration.refresh_from_db()
+    refused = Payment.objects.get(stripe_session_id=session["id"])
+    assert (registration.status, refused.status, refused.refund_reason) == (
+        "pending_payment",
+        "refunded",
+        "mismatch",
     )
