@@ -4,7 +4,7 @@ import icalendar
 import pytest
 from django.core import mail
 
-from registrations.seats import emails
+from registrations.seats import emails, links
 from tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def test_confirmation_has_text_html_the_private_link_and_an_ics_in_the_summit_ti
 
     message = mail.outbox[0]
     assert message.subject == "You are registered for Santa Barbara Mobility Summit"
-    assert "Hello Rosa," in message.body and "/r/" in message.body
+    assert message.body.startswith("Hello,\n") and "/r/" in message.body
     html = message.alternatives[0][0]
     assert message.alternatives[0][1] == "text/html" and "/r/" in html
     ics = next(a for a in message.attachments if a[0] == "summit.ics")
@@ -35,7 +35,7 @@ def test_emails_go_out_in_spanish_for_spanish_speakers(summit):
 
     message = mail.outbox[0]
     assert message.subject == "Está en la lista de espera de Cumbre de Movilidad"
-    assert "Hola Rosa," in message.body
+    assert message.body.startswith("Hola,\n")
 
 
 def test_a_registration_without_email_is_simply_not_emailed(summit):
@@ -51,3 +51,50 @@ def test_html_in_a_name_is_escaped_in_the_html_email(summit):
     emails.send_registration_email(registration.pk, "confirmed")
 
     assert "<script>alert(1)</script>" not in mail.outbox[0].alternatives[0][0]
+
+
+ATTACKER_NAME = "Your account is locked, sign in at https://evil.example/x"
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "confirmed",
+        "waitlisted",
+        "already_registered",
+        "manage_link",
+        "seat_offered",
+        "offer_expired",
+        "cancelled",
+    ],
+)
+def test_no_email_carries_the_name_typed_into_the_form(summit, kind):
+    # Anyone can type any address into the form: nothing they typed reaches that inbox.
+    registration = RegistrationFactory(summit=summit, first_name=ATTACKER_NAME, last_name="evil.example")
+
+    emails.send_registration_email(registration.pk, kind)
+
+    message = mail.outbox[0]
+    assert message.body.startswith("Hello,\n")
+    for text in (message.subject, message.body, message.alternatives[0][0]):
+        assert "evil.example" not in text and "locked" not in text
+
+
+def test_the_neutral_greeting_is_in_spanish_for_spanish_speakers(summit):
+    registration = RegistrationFactory(summit=summit, first_name=ATTACKER_NAME, language="es")
+
+    emails.send_registration_email(registration.pk, "confirmed")
+
+    assert mail.outbox[0].body.startswith("Hola,\n")
+
+
+def test_the_confirmation_still_has_the_summit_the_date_the_link_and_the_badge(summit):
+    registration = RegistrationFactory(summit=summit, first_name=ATTACKER_NAME)
+
+    emails.send_registration_email(registration.pk, "confirmed")
+
+    message = mail.outbox[0]
+    assert "You are registered for Santa Barbara Mobility Summit." in message.body
+    assert emails.summit_when(summit) in message.body
+    assert links.manage_url(registration) in message.body
+    assert [a[0] for a in message.attachments] == ["summit.ics", "badge-sb25.png"]
