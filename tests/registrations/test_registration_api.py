@@ -284,6 +284,19 @@ def test_same_email_in_any_case_never_takes_a_second_seat_nor_gets_the_link(
     assert "/r/" in mail.outbox[0].body
 
 
+def test_already_registered_emails_go_out_at_most_once_an_hour_per_address(
+    api, summit, frozen_rate_window, django_capture_on_commit_callbacks
+):
+    api.post(URL, payload(), format="json")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [api.post(URL, payload(), format="json").status_code for _ in range(3)]
+
+    assert answers == [201, 201, 201]
+    assert [m.to for m in mail.outbox] == [["lupe@example.org"]]
+
+
 def test_a_cancelled_registration_does_not_block_registering_again(api, summit):
     RegistrationFactory(summit=summit, email="lupe@example.org", status="cancelled")
 
@@ -340,6 +353,24 @@ def test_registration_is_rate_limited_per_client(api, summit, settings, frozen_r
     assert statuses[:30] == [201] * 30
     assert statuses[30] == 429
     assert other_client.status_code == 201
+
+
+def test_registration_rate_limit_counts_an_ipv6_client_by_its_64_network(
+    api, summit, settings, frozen_rate_window
+):
+    settings.RATE_LIMITS = True
+    # One IPv6 subscriber gets a whole /64: changing the last 64 bits must not give fresh tries.
+    statuses = [
+        api.post(
+            URL, payload(email=f"p{i}@example.org"), format="json", REMOTE_ADDR=f"2001:db8:1:2::{i:x}"
+        ).status_code
+        for i in range(31)
+    ]
+    next_network = api.post(URL, payload(email="x@example.org"), format="json", REMOTE_ADDR="2001:db8:1:3::1")
+
+    assert statuses[:30] == [201] * 30
+    assert statuses[30] == 429
+    assert next_network.status_code == 201
 
 
 def test_rate_limit_uses_the_address_our_trusted_proxy_saw(api, summit, settings, frozen_rate_window):
