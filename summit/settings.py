@@ -234,6 +234,15 @@ STRIPE_API_BASE = env("STRIPE_API_BASE")
 RATE_LIMITS = env("RATE_LIMITS", "on").lower() not in ("off", "0", "false", "no")
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 RATELIMIT_ENABLE = RATE_LIMITS
+# Emails that anyone can make Summit send to any address by posting a form (the confirmation or
+# waitlist email of a registration, "already registered", "send me my link"): at most this many
+# an hour to one address, and from one summit (a 350-person summit seldom sees 100 registrations
+# in its busiest hour). Past a limit the registration is kept and the email is skipped and logged;
+# the private link can be asked for again later. "Already registered" goes to an address once an
+# hour at most.
+REGISTRATION_EMAILS_PER_ADDRESS = env_int("REGISTRATION_EMAILS_PER_ADDRESS", 5)
+REGISTRATION_EMAILS_PER_SUMMIT = env_int("REGISTRATION_EMAILS_PER_SUMMIT", 300)
+ALREADY_REGISTERED_EMAILS_PER_ADDRESS = 1
 
 # Background work: run inline for the demo and tests; a database-backed worker in production.
 TASKS = {

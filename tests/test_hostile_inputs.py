@@ -415,10 +415,9 @@ def test_accepted_hostile_text_is_escaped_in_pages_and_emails(
             _render_failure(f"manage page {name}", "not shown as escaped text")
         message = mail.outbox[-1]
         html = message.alternatives[0][0]
-        if escape(value[:100]) not in html or not _as_text_in_html(html, value[:100]):
-            _render_failure(f"email HTML {name}", "not shown as escaped text")
-        if value[:100] not in message.body:
-            _render_failure(f"email text {name}", "the plain-text part does not show the name as typed")
+        # The form can name any address: nothing typed into it reaches that inbox, escaped or not.
+        if value[:100] in message.body or escape(value[:100]) in html or value[:100] in html:
+            _render_failure(f"email {name}", "carries what was typed into the form")
     # Staff pages that list people.
     slug = world.home.summit.slug
     planner = world.clients["planner"]

@@ -64,6 +64,11 @@ def _absolute(path):
     return f"{settings.SITE_URL}{path}"
 
 
+def pay_page_url(registration):
+    """Our pay page of the registration, which creates or finds its Checkout Session."""
+    return _page_url("payment-pay", registration)
+
+
 def _page_url(name, registration):
     """A payment page of the registration, under its private link (the signed token is the
     credential: the bare registration id opens nothing)."""
@@ -125,7 +130,7 @@ def begin_checkout(registration):
         else:
             if payment.checkout_url:
                 return payment.checkout_url
-    return _page_url("payment-pay", registration)
+    return pay_page_url(registration)
 
 
 def checkout_url_for(registration):
@@ -134,7 +139,7 @@ def checkout_url_for(registration):
     payment = registration.payments.filter(status=Payment.Status.OPEN).exclude(checkout_url="").first()
     if payment:
         return payment.checkout_url
-    return _page_url("payment-pay", registration)
+    return pay_page_url(registration)
 
 
 # -- applying Stripe's truth -------------------------------------------------------------------

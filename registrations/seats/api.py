@@ -131,7 +131,13 @@ class RegistrationListCreateAPI(SummitScopedMixin, generics.ListAPIView):
             )
         ],
         responses={
-            201: RegistrationCreatedSerializer,
+            201: OpenApiResponse(
+                RegistrationCreatedSerializer,
+                description="Registered. An email that already has a live registration gets the answer a new "
+                "registration would get at this moment (the status the seats give now, a fresh `id` that names "
+                "no registration, and for a paid ticket a `checkout_url` that leads to no payment); nothing "
+                "is written, and the owner of the email is sent their private link.",
+            ),
             400: OpenApiResponse(description="Errors keyed by field name"),
             409: OpenApiResponse(
                 description="Registration closed or not open yet (`registration_closed`, `registration_not_open`) "

@@ -1,8 +1,13 @@
 """Attendee emails: HTML and plain text, in the attendee's language, with the summit's times
-in its own timezone. Built here, sent by the task in tasks.py."""
+in its own timezone. Built here, sent by the task in tasks.py.
+
+Anyone can type any address into the registration form, and Summit never learns that an address
+is its owner's: so no email carries text the registrant typed (it greets "Hello,"), and the
+emails a form post sends are limited per address and per summit."""
 
 import datetime
 import functools
+import logging
 import zoneinfo
 
 import icalendar
@@ -18,6 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from registrations.badges.codes import attach_badge_png
 from registrations.models import Registration
 from registrations.seats import links
+from summit.net import over_limit
+
+logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     "confirmed": _("You are registered for %(summit)s"),
@@ -28,6 +36,10 @@ SUBJECTS = {
     "already_registered": _("Your registration for %(summit)s"),
     "manage_link": _("Your private link for %(summit)s"),
 }
+
+# What an anonymous form post sends (registering, "send me my link"). A confirmation that
+# follows a payment or a claimed offer counts too: the limit per address leaves room for it.
+FORM_KINDS = {"confirmed", "waitlisted", "already_registered", "manage_link"}
 
 
 def render_text(template_name, context):
@@ -110,6 +122,8 @@ def build_registration_email(registration, kind):
 
 
 def send_registration_email(registration_id, kind):
+    """Send one registration email now. False when it was not sent: the registration is gone or
+    has no email, or a form email went over a limit (logged; the registration is untouched)."""
     registration = (
         Registration.objects.select_related("summit", "ticket_type", "group")
         .filter(pk=registration_id)
@@ -117,5 +131,32 @@ def send_registration_email(registration_id, kind):
     )
     if registration is None or not registration.email:
         return False
+    if kind in FORM_KINDS:
+        reached = _limit_reached(registration, kind)
+        if reached:
+            logger.warning(
+                "%s email for registration %s not sent: the limit %s is reached",
+                kind,
+                registration.pk,
+                reached,
+            )
+            return False
     build_registration_email(registration, kind).send()
     return True
+
+
+def _limit_reached(registration, kind):
+    """Count this email against its limits, narrowest first (an address flooded does not use up
+    the summit's allowance); the name of the first limit it goes over, or None."""
+    address = registration.email.lower()
+    if kind == "already_registered" and over_limit(
+        "email:already_registered", address, f"{settings.ALREADY_REGISTERED_EMAILS_PER_ADDRESS}/h"
+    ):
+        return "per address"
+    if over_limit("email:address", address, f"{settings.REGISTRATION_EMAILS_PER_ADDRESS}/h"):
+        return "per address"
+    if over_limit(
+        "email:summit", str(registration.summit_id), f"{settings.REGISTRATION_EMAILS_PER_SUMMIT}/h"
+    ):
+        return "per summit"
+    return None

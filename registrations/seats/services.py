@@ -46,8 +46,9 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
     (PlanningGroups, best first).
 
     Returns (registration, created). When a live registration with the same email exists,
-    nothing is written, the existing registration is returned with created=False, and its owner
-    is emailed their private link: the caller answers exactly as for a new registration.
+    nothing is written, its owner is emailed their private link, and created=False comes with a
+    stand-in that was never saved (see `_as_if_new`): the caller answers it exactly as a new
+    registration, so that knowing an email tells nothing about its owner's registration.
     Raises RegistrationError when the window is closed or the ticket type cannot be had.
     Side effects: the confirmation or waitlist email, queued with the registration; for a
     payment hold, the Stripe Checkout session (registration.checkout_url).
@@ -100,10 +101,26 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
         if existing is None:
             raise
         queue_email(existing, "already_registered")
-        return existing, False
+        return _as_if_new(registration), False
     if registration.status == Status.PENDING_PAYMENT:
         registration.checkout_url = checkout.begin_checkout(registration)
     return registration, True
+
+
+def _as_if_new(attempt):
+    """What a new registration would have been told, for an attempt refused as a duplicate: the
+    status the seat rules gave the attempt a moment ago, under the lock, and a fresh id that names
+    nothing (nothing was written). A payment hold's link leads to the pay page of that id, which
+    knows no such registration. Nothing of the existing registration is in it."""
+    stand_in = Registration(
+        summit_id=attempt.summit_id,
+        ticket_type_id=attempt.ticket_type_id,
+        status=attempt.status,
+        waitlisted_at=attempt.waitlisted_at,
+    )
+    if stand_in.status == Status.PENDING_PAYMENT:
+        stand_in.checkout_url = checkout.pay_page_url(stand_in)
+    return stand_in
 
 
 def _still_offered(summit, ticket_type, groups):

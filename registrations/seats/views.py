@@ -34,7 +34,11 @@ def _limited(request, group, rate):
 
 
 def _submit_registration(request, summit, form, *, email_required=True, registered_by=None):
-    """Validate with the API's serializer and register; returns (registration, error message)."""
+    """Validate with the API's serializer and register; returns (registration, error message).
+
+    A registered email answers the public form as a new registration would (a stand-in: see
+    services.register_attendee). Staff registering someone are told instead, on the email field:
+    they would otherwise be shown a confirmation and private link that lead nowhere."""
     serializer = RegistrationInputSerializer(
         data=form.as_input(), context={"summit": summit}, email_required=email_required
     )
@@ -42,7 +46,7 @@ def _submit_registration(request, summit, form, *, email_required=True, register
         form.add_serializer_errors(serializer.errors)
         return None, None
     try:
-        registration, _created = services.register_attendee(
+        registration, created = services.register_attendee(
             summit, data=serializer.validated_data, registered_by=registered_by
         )
     except DomainError as error:
@@ -50,6 +54,11 @@ def _submit_registration(request, summit, form, *, email_required=True, register
             form.add_serializer_errors({error.field: [str(error.message)]})
             return None, None
         return None, str(error.message)
+    if not created and registered_by is not None:
+        form.add_serializer_errors(
+            {"email": [_("This email already has a registration. We sent its owner their private link.")]}
+        )
+        return None, None
     return registration, None
 
 

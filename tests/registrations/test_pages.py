@@ -10,7 +10,13 @@ from django.utils import timezone
 from registrations.models import Registration
 from registrations.seats import links
 from summit.models import StaffRole
-from tests.factories import PlanningGroupFactory, RegistrationFactory, StaffRoleFactory, UserFactory
+from tests.factories import (
+    PlanningGroupFactory,
+    RegistrationFactory,
+    StaffRoleFactory,
+    TicketTypeFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +69,36 @@ def test_submitting_the_form_registers_and_says_to_check_email(
     assert registration.language == "es"
     assert mail.outbox[0].to == ["rosa@example.org"]
     assert "Check your email" in client.get(response["Location"]).content.decode()
+
+
+def test_submitting_the_form_again_with_a_registered_email_answers_as_the_first_time(
+    client, summit, django_capture_on_commit_callbacks
+):
+    client.post("/summits/sb25/", form_data())
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post("/summits/sb25/", form_data(first_name="Prober", email="ROSA@example.org"))
+
+    assert again.status_code == 302
+    assert again["Location"] == "/summits/sb25/thanks/"
+    assert Registration.objects.get().first_name == "Rosa"
+    assert [m.to for m in mail.outbox] == [["rosa@example.org"]]
+    assert "Prober" not in client.get(again["Location"]).content.decode()
+
+
+def test_a_registered_email_on_a_paid_ticket_is_sent_to_pay_as_a_new_one_would_be(client, summit, settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_never_called"  # a duplicate makes no call to Stripe
+    partner = TicketTypeFactory(summit=summit, slug="partner", price="40.00")
+    existing = RegistrationFactory(summit=summit, ticket_type=partner, email="rosa@example.org")
+
+    response = client.post("/summits/sb25/", form_data(ticket_type="partner", sector="government"))
+
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(f"{settings.SITE_URL}/registrations/") and location.endswith("/pay/")
+    assert str(existing.public_id) not in location
+    assert Registration.objects.count() == 1
 
 
 def test_form_errors_are_shown_next_to_their_field_and_linked_from_a_summary(client, summit):
@@ -223,6 +259,25 @@ def test_assisted_registration_without_email_shows_the_private_link(client, summ
     assert response.status_code == 200
     assert registration.email == "" and registration.registered_by == navigator
     assert links.manage_path(registration) in html
+
+
+def test_assisted_registration_of_a_registered_email_shows_no_one_elses_link(
+    client, summit, django_capture_on_commit_callbacks
+):
+    existing = RegistrationFactory(summit=summit, email="rosa@example.org")
+    navigator = UserFactory()
+    StaffRoleFactory(user=navigator, summit=summit, role=StaffRole.Role.NAVIGATOR)
+    client.force_login(navigator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/summits/sb25/staff/register/", form_data())
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert links.manage_path(existing) not in html and str(existing.public_id) not in html
+    assert "This email already has a registration. We sent its owner their private link." in html
+    assert Registration.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [["rosa@example.org"]]
 
 
 def test_assisted_registration_is_for_planners_and_navigators_only(client, summit):

@@ -2,12 +2,13 @@
 
 import datetime
 import json
+import uuid
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from registrations.models import GroupPreference, IdempotencyRecord, Registration
+from registrations.models import GroupPreference, IdempotencyRecord, Payment, Registration
 from tests.factories import PlanningGroupFactory, RegistrationFactory, TicketTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -275,13 +276,75 @@ def test_same_email_in_any_case_never_takes_a_second_seat_nor_gets_the_link(
         again = api.post(URL, payload(email="lupe@example.ORG", first_name="Someone else"), format="json")
 
     assert again.status_code == 201
-    assert again.json() == first
     assert "manage" not in json.dumps(again.json()) and "/r/" not in json.dumps(again.json())
     assert Registration.objects.count() == 1
     assert Registration.objects.get().first_name == "Lupe"
+    assert Registration.objects.get().public_id == uuid.UUID(first["id"])
     assert [m.to for m in mail.outbox] == [["Lupe@Example.org"]]
     assert "already registered" in mail.outbox[0].body
     assert "/r/" in mail.outbox[0].body
+
+
+def test_a_duplicate_answers_as_a_new_registration_would_and_names_no_registration(api, summit):
+    first = api.post(URL, payload(), format="json").json()
+    stranger = api.post(URL, payload(email="stranger@example.org"), format="json").json()
+
+    again = api.post(URL, payload(first_name="Prober"), format="json")
+
+    assert again.status_code == 201
+    body = again.json()
+    assert body.keys() == first.keys() == stranger.keys()
+    assert body["status"] == "confirmed" and body["waitlist_position"] is None
+    assert body["id"] not in (first["id"], stranger["id"])
+    assert not Registration.objects.filter(public_id=body["id"]).exists()
+    assert Registration.objects.count() == 2
+
+
+def test_a_duplicate_in_a_full_summit_answers_waitlisted_not_the_existing_seat(api, summit):
+    summit.capacity = 2
+    summit.save()
+    RegistrationFactory(summit=summit, email="lupe@example.org", status="confirmed")
+    RegistrationFactory(summit=summit)
+    RegistrationFactory(summit=summit, status="waitlisted", waitlisted_at=timezone.now())
+
+    again = api.post(URL, payload(), format="json")
+    new = api.post(URL, payload(email="new@example.org"), format="json")
+
+    assert again.status_code == new.status_code == 201
+    assert again.json()["status"] == "waitlisted"
+    assert again.json()["waitlist_position"] == 2  # what the next person in line gets
+    assert new.json()["waitlist_position"] == 2  # nothing was written for the duplicate
+    assert Registration.objects.get(email="lupe@example.org").status == "confirmed"
+
+
+def test_a_duplicate_of_a_paid_ticket_answers_a_payment_link_that_leads_nowhere(api, summit, settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_never_called"  # a duplicate makes no call to Stripe
+    partner = TicketTypeFactory(summit=summit, slug="partner", price="40.00")
+    RegistrationFactory(
+        summit=summit, ticket_type=partner, email="lupe@example.org", status="pending_payment"
+    )
+
+    again = api.post(URL, payload(ticket_type="partner"), format="json")
+
+    assert again.status_code == 201
+    body = again.json()
+    assert body["status"] == "pending_payment"
+    assert body["checkout_url"] == f"{settings.SITE_URL}/registrations/{body['id']}/pay/"
+    assert not Registration.objects.filter(public_id=body["id"]).exists()
+    assert Payment.objects.count() == 0
+
+
+def test_already_registered_emails_go_out_at_most_once_an_hour_per_address(
+    api, summit, frozen_rate_window, django_capture_on_commit_callbacks
+):
+    api.post(URL, payload(), format="json")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [api.post(URL, payload(), format="json").status_code for _ in range(3)]
+
+    assert answers == [201, 201, 201]
+    assert [m.to for m in mail.outbox] == [["lupe@example.org"]]
 
 
 def test_a_cancelled_registration_does_not_block_registering_again(api, summit):
@@ -340,6 +403,24 @@ def test_registration_is_rate_limited_per_client(api, summit, settings, frozen_r
     assert statuses[:30] == [201] * 30
     assert statuses[30] == 429
     assert other_client.status_code == 201
+
+
+def test_registration_rate_limit_counts_an_ipv6_client_by_its_64_network(
+    api, summit, settings, frozen_rate_window
+):
+    settings.RATE_LIMITS = True
+    # One IPv6 subscriber gets a whole /64: changing the last 64 bits must not give fresh tries.
+    statuses = [
+        api.post(
+            URL, payload(email=f"p{i}@example.org"), format="json", REMOTE_ADDR=f"2001:db8:1:2::{i:x}"
+        ).status_code
+        for i in range(31)
+    ]
+    next_network = api.post(URL, payload(email="x@example.org"), format="json", REMOTE_ADDR="2001:db8:1:3::1")
+
+    assert statuses[:30] == [201] * 30
+    assert statuses[30] == 429
+    assert next_network.status_code == 201
 
 
 def test_rate_limit_uses_the_address_our_trusted_proxy_saw(api, summit, settings, frozen_rate_window):
