@@ -96,8 +96,9 @@ def test_a_registered_email_on_a_paid_ticket_is_sent_to_pay_as_a_new_one_would_b
 
     assert response.status_code == 302
     location = response["Location"]
-    assert location.startswith(f"{settings.SITE_URL}/registrations/") and location.endswith("/pay/")
+    assert location.startswith(f"{settings.SITE_URL}/r/") and location.endswith("/pay/")
     assert str(existing.public_id) not in location
+    assert client.get(location.removeprefix(settings.SITE_URL)).status_code == 404  # names no registration
     assert Registration.objects.count() == 1
 
 

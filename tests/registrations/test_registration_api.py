@@ -329,8 +329,10 @@ def test_a_duplicate_of_a_paid_ticket_answers_a_payment_link_that_leads_nowhere(
     assert again.status_code == 201
     body = again.json()
     assert body["status"] == "pending_payment"
-    assert body["checkout_url"] == f"{settings.SITE_URL}/registrations/{body['id']}/pay/"
+    assert body["checkout_url"].startswith(f"{settings.SITE_URL}/r/")
+    assert body["checkout_url"].endswith("/pay/")
     assert not Registration.objects.filter(public_id=body["id"]).exists()
+    assert api.get(body["checkout_url"].removeprefix(settings.SITE_URL)).status_code == 404
     assert Payment.objects.count() == 0
 
 
