@@ -15,6 +15,7 @@ from registrations.models import (
     StripeEvent,
 )
 from registrations.payments import services as checkout
+from summit import audit
 from summit.admin import SummitChoicesMixin, SummitScopedAdmin
 from summit.errors import DomainError
 
@@ -98,6 +99,24 @@ class RegistrationAdmin(SummitScopedAdmin):
                 % {"count": refused},
                 messages.WARNING,
             )
+
+    # Audit (issue 23): a planner opening a registration whose accessibility, interpretation,
+    # dietary or childcare needs are filled in is logged, as exports and door searches are.
+    # Self-contained on purpose: only this method, and the `audit` import, were added for it.
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            # The change form shows the registration it was given (no second query).
+            registration = (getattr(response, "context_data", None) or {}).get("original")
+            if registration is not None and registration.has_needs:
+                audit.record(
+                    action="registrations.admin_view_needs",
+                    summit=registration.summit,
+                    user=request.user,
+                    count=1,
+                    detail=f"registration {registration.public_id}",
+                )
+        return response
 
 
 @admin.register(CheckIn)
