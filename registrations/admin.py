@@ -26,6 +26,7 @@ from registrations.purge import delete_own_registration
 from registrations.seats import services
 from registrations.seats.tasks import queue_email
 from registrations.setup import admin as setup_admin  # noqa: F401  (registers the summit and ticket type admins)
+from summit import audit
 from summit.admin import SummitChoicesMixin, SummitScopedAdmin, planner_summit_ids
 from summit.errors import DomainError
 from summit.models import Summit
@@ -354,6 +355,24 @@ class RegistrationAdmin(SummitScopedAdmin):
             messages.SUCCESS,
         )
         return None
+
+    # Audit (issue 23): a planner opening a registration whose accessibility, interpretation,
+    # dietary or childcare needs are filled in is logged, as exports and door searches are.
+    # Self-contained on purpose: only this method, and the `audit` import, were added for it.
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            # The change form shows the registration it was given (no second query).
+            registration = (getattr(response, "context_data", None) or {}).get("original")
+            if registration is not None and registration.has_needs:
+                audit.record(
+                    action="registrations.admin_view_needs",
+                    summit=registration.summit,
+                    user=request.user,
+                    count=1,
+                    detail=f"registration {registration.public_id}",
+                )
+        return response
 
 
 @admin.register(CheckIn)

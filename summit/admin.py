@@ -6,6 +6,7 @@ workshops."""
 
 from django.contrib import admin
 
+from summit import audit
 from summit.models import AuditEvent, PlanningGroup, PromoCode, StaffRole, Summit, TicketType
 
 
@@ -77,6 +78,18 @@ class StaffRoleAdmin(SummitScopedAdmin):
     list_filter = ["summit", "role"]
     search_fields = ["user__email", "user__username"]
     raw_id_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A role grant (or a change to one) is in the audit log: who gave which account what.
+        group = f" of group {obj.group.slug}" if obj.group_id else ""
+        audit.record(
+            action="summit.staff_role_grant",
+            summit=obj.summit,
+            user=request.user,
+            count=1,
+            detail=f"{obj.role}{group} to account {obj.user_id} ({'admin, changed' if change else 'admin'})",
+        )
 
 
 @admin.register(PromoCode)

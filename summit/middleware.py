@@ -83,6 +83,12 @@ class RefuseNulMiddleware:
             from django.core.exceptions import RequestDataTooBig
 
             try:
+                # Read the raw body first, so the form is parsed from that copy and a view that
+                # reads the raw bytes after us (Stripe's webhook verifies its signature over
+                # them) still can: parsing a multipart form straight from the stream would make
+                # request.body raise RawPostDataException there. A body too big to keep is never
+                # read here, so the stream stays whole for the view too.
+                request.body  # noqa: B018
                 return _nul_in(request.POST)
             except RequestDataTooBig:
                 return False  # the view answers that one

@@ -110,6 +110,7 @@ registrations:payment-return           GET     all       all      all       all 
 registrations:payment-cancelled        GET     all       all      all       all       all         all       all     all
 registrations:stripe-webhook           POST    -         -        -         -         -           -         -       -
 registrations:door-link-open           GET     all       all      all       all       all         all       all     all
+registrations:door-link-open           POST    all       all      all       all       all         all       all     all
 registrations:door-page                GET     -         -        own       own       -           -         own     own
 registrations:door-sign-out            POST    all       all      all       all       all         all       all     all
 registrations:door-links               GET     -         -        -         -         -           -         own     own

@@ -250,7 +250,7 @@ def build_world():
         group_slug=home.groups[0].slug,
     )
     door_client = Client()
-    opened = door_client.get(reverse("registrations:door-link-open", args=[home.door_token]))
+    opened = door_client.post(reverse("registrations:door-link-open", args=[home.door_token]))
     assert opened.status_code == 302, opened.status_code
     # Fresh door links for the cells that open one (the world's own link is claimed by door_client).
     home.door_token = create_door_link(summit=home.summit, label="Spare", created_by=planner)[1]

@@ -2,7 +2,7 @@
 
 This is the top of the import chain, so it can reach every app's data: registrations
 (names, contacts, needs, badge codes, links), the door (check-ins, door links), generated
-files, and the workshops' own personal traces."""
+files, the organizations in stored reports, and the workshops' own personal traces."""
 
 import logging
 
@@ -13,6 +13,7 @@ from registrations import purge as registration_purge
 from summit import audit
 from summit.errors import DomainError
 from summit.models import Summit
+from workshops.report.services import purge_reports
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def purge_personal_data(summit, *, by=None, force=False, now=None):
             "check_ins": registration_purge.purge_door_data(summit),
             "files": registration_purge.purge_generated_files(summit),
             "registrations": registration_purge.purge_registrations(summit),
+            "reports": purge_reports(summit),
         }
         summit.purged_at = now
         summit.save(update_fields=["aggregate_figures", "purged_at"])

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from registrations.door import services as checkin
 from registrations.door.links import door_access_allowed
+from summit import audit
 from summit.models import StaffRole
 from summit.permissions import PLANNER, VOLUNTEER, SummitRolePermission, remember_roles
 from summit.services import get_summit
@@ -345,13 +346,16 @@ class DoorListAPI(DoorAPIView):
     def get(self, request, slug):
         from django.utils import timezone
 
+        entries = checkin.door_list(self.summit)
+        # The list names everyone expected at the door: each download is in the audit log.
+        audit.record(action="door.list_download", summit=self.summit, user=request.user, count=len(entries))
         return Response(
             {
                 "summit": self.summit.slug,
                 "generated_at": timezone.now().isoformat(),
                 "expires_at": self.summit.ends_at.isoformat(),
                 **checkin.door_counts(self.summit),
-                "entries": checkin.door_list(self.summit),
+                "entries": entries,
             }
         )
 

@@ -4,8 +4,12 @@ A planner creates a link (page or `door_link` command); it carries a random toke
 the SHA-256 is stored. Each link has an account of its own (a volunteer StaffRole at that summit,
 no password, no API token), so opening the link logs the device into that account until the
 summit ends, and revoking the link deactivates that account and deletes its session: that device,
-and no other, is signed out. The first device to open a link claims it; another device opening the
+and no other, is signed out. The first device to claim a link holds it; another device claiming the
 same link later is refused (a forwarded link does not make a second door device).
+
+Opening the link only checks it (`check_door_link`): chat apps open a link to preview it, and that
+must not claim it for the app's server. The device claims it with the confirm page's button
+(`claim_door_link`, a POST).
 """
 
 import hashlib
@@ -66,34 +70,55 @@ def create_door_link(*, summit, label="", created_by=None, now=None):
     return link, token
 
 
-def open_door_link(token, *, session, now=None, device_hint=""):
-    """The link a device opened: checks it and claims it for this device (its session).
+def _find(token, *, for_update=False):
+    links = DoorLink.objects.select_related("summit", "user")
+    if for_update:
+        links = links.select_for_update()
+    link = links.filter(token_hash=_hash(token or "")).first()
+    if link is None:
+        raise DoorLinkError("invalid_link", _("This door link is not valid."), status_code=404)
+    return link
+
+
+def _refusal(link, session, now):
+    """Why this session may not claim the link, as a DoorLinkError; None if it may."""
+    if link.revoked_at is not None:
+        return DoorLinkError("link_revoked", _("This door link was revoked. Ask a planner for a new one."))
+    if now >= link.summit.ends_at:
+        return DoorLinkError("summit_ended", _("This summit has ended."))
+    if link.session_key and link.session_key != session.session_key and _session_alive(link):
+        return DoorLinkError(
+            "link_used",
+            _("This door link is already in use on another device. Ask a planner for a new one."),
+        )
+    return None
+
+
+def check_door_link(token, *, session, now=None):
+    """The link a device opened, checked and not claimed: writes nothing, so a link preview (a
+    chat app's server opening the link) leaves it free. Raises DoorLinkError as claim_door_link."""
+    link = _find(token)
+    refusal = _refusal(link, session, now or timezone.now())
+    if refusal is not None:
+        raise refusal
+    return link
+
+
+def holds_door_link(link, session):
+    """True when this session already holds the link (the device opens it again)."""
+    return bool(link.session_key) and link.session_key == session.session_key
+
+
+def claim_door_link(token, *, session, now=None, device_hint=""):
+    """The device claims the link for its session (the confirm page's button).
     Returns the link; the caller logs the session into `link.user` and sets the session to expire
     at the summit's end. Raises DoorLinkError `invalid_link`, `link_revoked`, `summit_ended` or
     `link_used` (already claimed by another device)."""
     now = now or timezone.now()
     with transaction.atomic():
-        # The lock makes "first device claims the link" hold when two devices open it at once.
-        link = (
-            DoorLink.objects.select_for_update()
-            .select_related("summit", "user")
-            .filter(token_hash=_hash(token or ""))
-            .first()
-        )
-        if link is None:
-            raise DoorLinkError("invalid_link", _("This door link is not valid."), status_code=404)
-        refusal = None
-        if link.revoked_at is not None:
-            refusal = DoorLinkError(
-                "link_revoked", _("This door link was revoked. Ask a planner for a new one.")
-            )
-        elif now >= link.summit.ends_at:
-            refusal = DoorLinkError("summit_ended", _("This summit has ended."))
-        elif link.session_key and link.session_key != session.session_key and _session_alive(link):
-            refusal = DoorLinkError(
-                "link_used",
-                _("This door link is already in use on another device. Ask a planner for a new one."),
-            )
+        # The lock makes "first device claims the link" hold when two devices claim it at once.
+        link = _find(token, for_update=True)
+        refusal = _refusal(link, session, now)
         if refusal is not None:
             DoorLinkEvent.objects.create(
                 link=link, action=DoorLinkEvent.Action.REFUSED, detail=f"{refusal.code} {device_hint}"[:200]

@@ -10,17 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from registrations.badges.qr import qr_data_uri
 from registrations.door import services as checkin
 from registrations.door.links import (
     DoorLinkError,
     bind_session,
+    check_door_link,
+    claim_door_link,
     create_door_link,
     door_access_allowed,
     door_link_url,
-    open_door_link,
+    holds_door_link,
     record_sign_out,
     revoke_door_link,
 )
@@ -110,10 +112,18 @@ def _static(path):
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def door_link_open(request, token):
-    """Opening a door link signs this device in as the link's volunteer, until the summit ends."""
+    """A door link. Opening it shows a confirm page and changes nothing: chat apps open links to
+    preview them, and the preview must not claim the link. Its button (a POST, CSRF-checked) signs
+    this device in as the link's volunteer, until the summit ends."""
     try:
-        link = open_door_link(token, session=request.session, device_hint=_device_hint(request))
+        if request.method != "POST":
+            link = check_door_link(token, session=request.session)
+            if holds_door_link(link, request.session) and request.user == link.user:
+                return redirect("registrations:door-page", slug=link.summit.slug)
+            return render(request, "registrations/door_link_confirm.html", {"summit": link.summit})
+        link = claim_door_link(token, session=request.session, device_hint=_device_hint(request))
     except DoorLinkError as exc:
         return render(request, "registrations/door_link_refused.html", {"message": exc.message}, status=403)
     login(request, link.user, backend="django.contrib.auth.backends.ModelBackend")

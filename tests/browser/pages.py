@@ -113,7 +113,13 @@ def attendee_site(base_url, *, language="en"):
         # A door link signs in one device only: each fresh browser context needs its own.
         _, door_token = create_door_link(summit=summit, label="North door")
         page.goto(f"{base_url}/door/{door_token}/")
+        with page.expect_navigation():
+            page.click("main form[method=post] button[type=submit]")  # the confirm page's button
         page.wait_for_selector("body[data-door-ready='1']")
+
+    def door_confirm(page):
+        _, door_token = create_door_link(summit=summit, label="North door")
+        page.goto(f"{base_url}/door/{door_token}/")
 
     def door_answer(kind):
         def opener(page):
@@ -165,6 +171,7 @@ def attendee_site(base_url, *, language="en"):
         "door (amber answer)": door_answer("amber"),
         "door (red answer)": door_answer("red"),
         "door (name search results)": door_search,
+        "door link (confirm this device)": door_confirm,
         "vote (private link)": goto(links.manage_path(voter) + "vote/"),
         "facilitator (own group)": facilitator,
         "staff sign-in": goto("/accounts/login/"),
@@ -216,6 +223,7 @@ PAGE_NAMES = [
     "door (amber answer)",
     "door (red answer)",
     "door (name search results)",
+    "door link (confirm this device)",
     "vote (private link)",
     "facilitator (own group)",
     "staff sign-in",

@@ -59,6 +59,8 @@ def open_door(browser, door):
     context = browser.new_context()
     page = context.new_page()
     page.goto(door["url"])
+    with page.expect_navigation():
+        page.click("main form[method=post] button[type=submit]")  # the confirm page's button
     page.wait_for_selector("body[data-door-ready='1']")
     # The door list is saved for Wi-Fi drops before the first scan.
     expect(page.locator("#list-status")).not_to_have_text("")

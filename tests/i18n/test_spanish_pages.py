@@ -178,8 +178,11 @@ def test_door_page_in_spanish_has_no_english_left(client, spanish_summit):
     _, token = create_door_link(summit=spanish_summit, label="Puerta norte")
     client.cookies["summit_language"] = "es"
 
-    response = client.get(f"/door/{token}/", follow=True)
+    confirm = client.get(f"/door/{token}/").content.decode()
+    response = client.post(f"/door/{token}/", follow=True)
 
+    assert "<h1>Iniciar la sesión de este dispositivo para la entrada</h1>" in confirm
+    assert english_left(confirm) == []
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == "/summits/sb25/door/"
     assert english_left(page) == []

@@ -1,4 +1,7 @@
-"""Door links sign one device in as a volunteer of one summit, until it ends or is revoked."""
+"""Door links sign one device in as a volunteer of one summit, until it ends or is revoked.
+
+Opening a link (GET) shows a confirm page; only its button (a POST with the CSRF token) claims the
+link, so a chat app's link preview, which opens the link too, changes nothing."""
 
 import datetime
 import io
@@ -14,6 +17,13 @@ from registrations.door.links import create_door_link, revoke_door_link
 from registrations.models import DoorLink, DoorLinkEvent
 from summit.models import StaffRole
 from tests.factories import RegistrationFactory, StaffRoleFactory, SummitFactory, UserFactory
+
+
+def open_link(device, token):
+    """What a volunteer does: open the link, then press the confirm page's button."""
+    page = device.get(f"/door/{token}/")
+    assert page.status_code == 200, page.status_code
+    return device.post(f"/door/{token}/", {"csrfmiddlewaretoken": page.context["csrf_token"]})
 
 
 def test_door_link_command_prints_url_alone_on_last_line(summit, settings):
@@ -35,7 +45,7 @@ def test_opening_the_link_lands_on_the_door_page_signed_in(summit):
     link, token = create_door_link(summit=summit, label="North door")
     device = Client()
 
-    response = device.get(f"/door/{token}/")
+    response = open_link(device, token)
 
     assert response.status_code == 302
     assert response["Location"] == "/summits/sb25/door/"
@@ -51,12 +61,60 @@ def test_opening_the_link_lands_on_the_door_page_signed_in(summit):
     assert list(link.events.values_list("action", flat=True)) == ["created", "opened"]
 
 
+def test_opening_the_link_shows_a_confirm_page_and_changes_nothing(summit):
+    link, token = create_door_link(summit=summit, label="North door")
+    device = Client()
+
+    page = device.get(f"/door/{token}/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<h1>Sign in this device for the door</h1>" in html
+    assert f'<form method="post" action="/door/{token}/">' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert ">Sign in this device</button>" in html
+    link.refresh_from_db()
+    assert (link.opened_at, link.session_key) == (None, "")
+    assert list(link.events.values_list("action", flat=True)) == ["created"]
+    assert device.get("/summits/sb25/door/").status_code == 302  # to the sign-in page
+
+
+def test_a_chat_link_preview_does_not_claim_the_link(summit):
+    link, token = create_door_link(summit=summit, label="North door")
+    preview_bot = Client()
+    preview_bot.get(f"/door/{token}/", HTTP_USER_AGENT="WhatsApp/2.23.20.0")
+    preview_bot.get(f"/door/{token}/", HTTP_USER_AGENT="WhatsApp/2.23.20.0")
+    link.refresh_from_db()
+    assert (link.opened_at, link.session_key) == (None, "")
+
+    response = open_link(Client(enforce_csrf_checks=True), token)
+
+    assert (response.status_code, response["Location"]) == (302, "/summits/sb25/door/")
+    link.refresh_from_db()
+    assert link.opened_at is not None
+    assert list(link.events.values_list("action", flat=True)) == ["created", "opened"]
+    assert preview_bot.get("/summits/sb25/door/").status_code == 302  # the bot is not signed in
+
+
+def test_claiming_a_link_needs_the_csrf_token(summit):
+    link, token = create_door_link(summit=summit)
+    device = Client(enforce_csrf_checks=True)
+    device.get(f"/door/{token}/")
+
+    response = device.post(f"/door/{token}/")
+
+    assert response.status_code == 403
+    link.refresh_from_db()
+    assert (link.opened_at, link.session_key) == (None, "")
+    assert device.get("/summits/sb25/door/").status_code == 302
+
+
 def test_link_signs_in_for_that_summit_only(summit):
     other = SummitFactory(slug="elsewhere")
     elsewhere = RegistrationFactory(summit=other)
     _, token = create_door_link(summit=summit)
     device = Client()
-    device.get(f"/door/{token}/")
+    open_link(device, token)
 
     assert device.get("/summits/elsewhere/door/").status_code == 403
     response = device.post(
@@ -67,28 +125,34 @@ def test_link_signs_in_for_that_summit_only(summit):
 
 def test_second_device_opening_the_same_link_is_refused(summit):
     _, token = create_door_link(summit=summit)
-    Client().get(f"/door/{token}/")
+    open_link(Client(), token)
+    second = Client()
 
-    response = Client().get(f"/door/{token}/")
+    page = second.get(f"/door/{token}/")
+    claim = second.post(f"/door/{token}/")
 
-    assert response.status_code == 403
-    assert b"already in use on another device" in response.content
+    assert (page.status_code, claim.status_code) == (403, 403)
+    assert b"already in use on another device" in page.content
+    assert b"already in use on another device" in claim.content
+    # Only the attempt to claim is logged: opening the link changes nothing.
     assert DoorLinkEvent.objects.filter(action="refused").count() == 1
 
 
 def test_same_device_may_open_its_link_again(summit):
     _, token = create_door_link(summit=summit)
     device = Client()
-    device.get(f"/door/{token}/")
+    open_link(device, token)
 
-    assert device.get(f"/door/{token}/").status_code == 302
+    again = device.get(f"/door/{token}/")
+
+    assert (again.status_code, again["Location"]) == (302, "/summits/sb25/door/")
 
 
 def test_revoking_signs_the_device_out(summit):
     person = RegistrationFactory(summit=summit)
     link, token = create_door_link(summit=summit)
     device = Client()
-    device.get(f"/door/{token}/")
+    open_link(device, token)
 
     revoke_door_link(link)
 
@@ -98,10 +162,12 @@ def test_revoking_signs_the_device_out(summit):
     )
     assert response.status_code == 401
     assert Client().get(f"/door/{token}/").status_code == 403
+    assert Client().post(f"/door/{token}/").status_code == 403
 
 
 def test_forged_or_revoked_token_is_refused(summit):
     assert Client().get("/door/not-a-token/").status_code == 403
+    assert Client().post("/door/not-a-token/").status_code == 403
 
 
 def test_link_stops_working_when_the_summit_ends(summit):
@@ -111,6 +177,7 @@ def test_link_stops_working_when_the_summit_ends(summit):
     summit.save()
 
     assert Client().get(f"/door/{token}/").status_code == 403
+    assert Client().post(f"/door/{token}/").status_code == 403
     assert link.is_active() is False
 
 
@@ -162,7 +229,7 @@ def test_planner_dashboard_page_shows_counts_and_no_shows(summit):
 def test_door_page_has_no_inline_script_and_passes_strings_as_json(summit):
     _, token = create_door_link(summit=summit)
     device = Client()
-    device.get(f"/door/{token}/")
+    open_link(device, token)
 
     html = device.get("/summits/sb25/door/").content.decode()
 
@@ -177,7 +244,7 @@ def test_door_page_has_no_inline_script_and_passes_strings_as_json(summit):
 def test_door_page_in_spanish(summit):
     _, token = create_door_link(summit=summit)
     device = Client()
-    device.get(f"/door/{token}/")
+    open_link(device, token)
 
     response = device.get("/summits/sb25/door/", HTTP_ACCEPT_LANGUAGE="es")
 
@@ -188,7 +255,7 @@ def test_door_page_in_spanish(summit):
 def test_sign_out_ends_the_session_and_is_logged(summit):
     link, token = create_door_link(summit=summit)
     device = Client()
-    device.get(f"/door/{token}/")
+    open_link(device, token)
 
     response = device.post("/summits/sb25/door/sign-out/")
 

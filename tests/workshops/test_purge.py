@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -25,11 +27,26 @@ from tests.factories import (
     TicketTypeFactory,
     personal_canaries,
 )
+from workshops.models import ReportSnapshot
 from workshops.purge import purge_due_summits, purge_personal_data
+from workshops.report.build import build_snapshot_pdf, sha256_of
+from workshops.report.services import freeze_snapshot, request_report
 
 pytestmark = pytest.mark.django_db
 
 CANARIES = personal_canaries()  # every personal field of a registration
+
+
+def pdf_text(path):
+    """The text of a PDF as viewers show it (poppler's pdftotext)."""
+    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def built_report(summit, *, language="en"):
+    snapshot = freeze_snapshot(summit, language=language)
+    build_snapshot_pdf(snapshot)
+    snapshot.refresh_from_db()
+    return snapshot
 
 
 def every_value_in_the_database():
@@ -60,7 +77,7 @@ def test_purge_leaves_no_canary_anywhere_and_keeps_the_figures(
 ):
     group = PlanningGroupFactory(summit=past_summit, slug="housing")
     person = RegistrationFactory(
-        summit=past_summit, sector="resident", language="es", group=group, **CANARIES
+        summit=past_summit, sector="resident", language="es", group=group, share_with_group=True, **CANARIES
     )
     others = RegistrationFactory.create_batch(3, summit=past_summit, sector="business", group=group)
     volunteer = staff_client(past_summit, StaffRole.Role.VOLUNTEER)
@@ -82,20 +99,28 @@ def test_purge_leaves_no_canary_anywhere_and_keeps_the_figures(
             mark_printed=True,
         )
     job.refresh_from_db()
+    # The report lists the organizations of attendees who agreed to share theirs.
+    report = built_report(past_summit)
+    assert CANARIES["organization"] in pdf_text(report.pdf.path)
     old_link = links.manage_token(person)
     old_code = badge_code(person)
     assert CANARIES["first_name"] in every_value_in_the_database()
     assert job.file_name and any(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
     mail.outbox.clear()
 
-    counts = purge_personal_data(past_summit)
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = purge_personal_data(past_summit)
 
     dump = every_value_in_the_database()
     found = [value for value in CANARIES.values() if value.lower() in dump.lower()]
     assert found == []
     files = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
     assert [p for p in files if any(v.encode() in p.read_bytes() for v in CANARIES.values())] == []
-    assert not any(p.suffix == ".pdf" for p in files)
+    # Badge sheets are gone; the report is rebuilt without the organizations.
+    report.refresh_from_db()
+    assert [p for p in files if p.suffix == ".pdf"] == [Path(report.pdf.path)]
+    text = pdf_text(report.pdf.path)
+    assert [value for value in CANARIES.values() if value.lower() in text.lower()] == []
     assert [m for m in mail.outbox if any(v in m.body for v in CANARIES.values())] == []
     assert counts["registrations"] == 4 and counts["check_ins"] == 1
     past_summit.refresh_from_db()
@@ -109,6 +134,38 @@ def test_purge_leaves_no_canary_anywhere_and_keeps_the_figures(
     event = AuditEvent.objects.get(action="summit.purge_personal_data")
     assert event.count == 4
     assert len(others) == 3
+
+
+def test_purge_strips_organizations_from_stored_reports_and_rebuilds_their_pdfs(
+    past_summit, settings, django_capture_on_commit_callbacks
+):
+    canary = "Zqxcanary Tenants Union"
+    RegistrationFactory(summit=past_summit, organization=canary, share_with_group=True, checked_in=True)
+    RegistrationFactory(summit=past_summit, organization="Quiet Org", share_with_group=False, checked_in=True)
+    english = built_report(past_summit)
+    with django_capture_on_commit_callbacks(execute=True):
+        spanish = request_report(past_summit, language="es", source=english)  # a re-render of its data
+    queued = freeze_snapshot(past_summit)  # data taken, PDF not built yet
+    old_pdfs = [Path(english.pdf.path), Path(ReportSnapshot.objects.get(pk=spanish.pk).pdf.path)]
+    assert canary in pdf_text(old_pdfs[1])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = purge_personal_data(past_summit)
+
+    assert counts["reports"] == 3
+    for snapshot in ReportSnapshot.objects.filter(pk__in=[english.pk, spanish.pk, queued.pk]):
+        participation = snapshot.data["participation"]
+        assert canary not in json.dumps(snapshot.data)
+        assert (participation["consenting_organizations"], participation["organizations"]) == ([], 2)
+        assert snapshot.sha256 == sha256_of(snapshot.data)
+    english.refresh_from_db()
+    spanish.refresh_from_db()
+    assert (english.status, spanish.status) == ("done", "done")
+    assert not any(path.exists() for path in old_pdfs)
+    assert "Removed with the attendees' personal data after the summit." in pdf_text(english.pdf.path)
+    assert canary not in pdf_text(english.pdf.path)
+    assert canary not in pdf_text(spanish.pdf.path)
+    assert ReportSnapshot.objects.get(pk=queued.pk).status == "queued"
 
 
 def test_purge_twice_keeps_the_first_figures(past_summit):

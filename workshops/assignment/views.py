@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from registrations.models import Registration
+from summit import audit
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Sector, Summit
 from summit.permissions import FACILITATOR, PLANNER, facilitated_group_ids, has_role
@@ -183,10 +184,21 @@ def _roster_group(request, slug, group_slug):
     return group, draft
 
 
+def _roster_detail(group, draft):
+    # A roster names people: each download is in the audit log, as exports are.
+    return f"group {group.slug}" + (" (draft)" if draft else "")
+
+
 @login_required
 def roster_csv(request, slug, group_slug):
     group, draft = _roster_group(request, slug, group_slug)
     response = HttpResponse(services.roster_csv(group, draft=draft), content_type="text/csv; charset=utf-8")
+    audit.record(
+        action="workshops.roster_csv",
+        summit=group.summit,
+        user=request.user,
+        detail=_roster_detail(group, draft),
+    )
     response["Content-Disposition"] = f'attachment; filename="roster-{group.slug}.csv"'
     response["Cache-Control"] = "no-store"
     return response
@@ -196,6 +208,12 @@ def roster_csv(request, slug, group_slug):
 def roster_pdf(request, slug, group_slug):
     group, draft = _roster_group(request, slug, group_slug)
     response = HttpResponse(services.roster_pdf(group, draft=draft), content_type="application/pdf")
+    audit.record(
+        action="workshops.roster_pdf",
+        summit=group.summit,
+        user=request.user,
+        detail=_roster_detail(group, draft),
+    )
     response["Content-Disposition"] = f'attachment; filename="roster-{group.slug}.pdf"'
     response["Cache-Control"] = "no-store"
     return response

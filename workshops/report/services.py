@@ -1,10 +1,12 @@
-"""The report's use cases: freeze a snapshot of the data now, or queue a report for the
-background task to build.
+"""The report's use cases: freeze a snapshot of the data now, queue a report for the
+background task to build, or take attendees' organizations out of the stored reports (purge).
 
 Imports go one way: services -> tasks -> build. The task builds the PDF with
 `build.build_snapshot_pdf`, which is also what the build_report command calls after
 `freeze_snapshot`.
 """
+
+from functools import partial
 
 from django.db import transaction
 
@@ -42,3 +44,31 @@ def request_report(summit, *, language="en", preliminary=False, source=None, by=
     )
     build_report_task.enqueue(snapshot.pk)
     return snapshot
+
+
+@transaction.atomic
+def purge_reports(summit):
+    """Take the attendees' organizations (the only text from registrations that a report's data
+    holds) out of every stored report of the summit; returns how many changed.
+
+    Called by the purge, in its transaction. Each changed snapshot keeps its figures (the count
+    of organizations too), gets its new SHA-256, and loses its PDF: on commit the old file is
+    deleted and the background task rebuilds the PDF from the stripped data."""
+    changed = 0
+    for snapshot in ReportSnapshot.objects.select_for_update().filter(summit=summit, data__isnull=False):
+        participation = snapshot.data.get("participation") or {}
+        if not participation.get("consenting_organizations"):
+            continue  # none listed (or taken after an earlier purge): nothing to rebuild
+        participation["consenting_organizations"] = []
+        participation["organizations_purged"] = True
+        snapshot.sha256 = sha256_of(snapshot.data)
+        fields = ["data", "sha256"]
+        if snapshot.pdf:
+            transaction.on_commit(partial(snapshot.pdf.storage.delete, snapshot.pdf.name))
+            transaction.on_commit(partial(build_report_task.enqueue, snapshot.pk))
+            snapshot.pdf, snapshot.pages = "", None
+            snapshot.status, snapshot.progress = ReportSnapshot.Status.QUEUED, 0
+            fields += ["pdf", "pages", "status", "progress"]
+        snapshot.save(update_fields=fields)
+        changed += 1
+    return changed

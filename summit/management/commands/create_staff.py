@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from summit import audit
 from summit.errors import DomainError
 from summit.models import StaffRole, Summit
 from summit.services import create_staff
@@ -26,5 +27,11 @@ class Command(BaseCommand):
         if password:
             user.set_password(password)
             user.save(update_fields=["password"])
+        audit.record(
+            action="summit.staff_role_grant",
+            summit=summit_obj,
+            count=1,
+            detail=f"{role}{f' of group {group}' if group else ''} to account {user.pk} (create_staff)",
+        )
         self.stderr.write(f"{user.email}: {role} at {summit_obj.slug}" + (f" ({group})" if group else ""))
         self.stdout.write(token)

@@ -8,7 +8,8 @@ from workshops.purge import purge_personal_data
 class Command(BaseCommand):
     help = (
         "Anonymize a summit's attendees: names, contacts, needs and answers are emptied, badge codes "
-        "and private links stop working, check-ins and generated files are deleted. Aggregate figures stay."
+        "and private links stop working, check-ins and generated files are deleted, stored reports are "
+        "rebuilt without attendees' organizations. Aggregate figures stay."
     )
 
     def add_arguments(self, parser):
@@ -25,5 +26,6 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
         self.stdout.write(
             f"Purged {summit.slug}: {counts['registrations']} registrations anonymized, "
-            f"{counts['check_ins']} check-ins and {counts['files']} generated files deleted."
+            f"{counts['check_ins']} check-ins and {counts['files']} generated files deleted, "
+            f"{counts['reports']} reports rebuilt without attendees' organizations."
         )
