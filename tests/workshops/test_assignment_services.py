@@ -3,10 +3,12 @@
 import csv
 import datetime
 import io
+import threading
 
 import pdfplumber
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from registrations.models import Registration
@@ -360,3 +362,35 @@ def test_a_run_still_within_its_time_is_not_taken_for_dead(summit, groups):
         services.request_assignment_run(summit, by=None)
     assert refused.value.code == "already_running"
     assert AssignmentRun.objects.get().status == "running"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes no row locks")
+def test_a_run_that_is_still_solving_is_never_taken_for_dead_however_long_it_takes(summit, groups):
+    attendee(summit, groups["jobs"])
+    run = services.request_assignment_run(summit, by=None)
+    AssignmentRun.objects.filter(pk=run.pk).update(
+        status="running", started_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def solving():  # what run_queued_assignment holds while the solver works
+        try:
+            with transaction.atomic():
+                AssignmentRun.objects.select_for_update().get(pk=run.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=solving)
+    worker.start()
+    try:
+        assert locked.wait(timeout=30)
+        assert services.fail_interrupted_assignment_runs() == 0
+    finally:
+        release.set()
+        worker.join(timeout=30)
+
+    assert services.fail_interrupted_assignment_runs() == 1  # its worker is gone now
