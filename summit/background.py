@@ -5,8 +5,10 @@ it claims it and SUCCESSFUL or FAILED when it ends. A worker killed mid-task (SI
 memory, a lost machine) never gets to the end, so its task would stay RUNNING forever and
 never run. `recover_stalled_tasks` puts such tasks back in the queue, or marks them FAILED
 once they have been tried `max_attempts` times. Every task must therefore be safe to run
-again: an email may at worst be sent twice; a badge sheet job left RUNNING is failed by its
-own app (see registrations.badge_sheets.fail_interrupted_badge_sheets).
+again: an email may at worst be sent twice; a badge sheet job or an assignment run left
+RUNNING is failed by its own app (registrations.badges.sheets.fail_interrupted_badge_sheets,
+run by recover_tasks; workshops.assignment.services.fail_interrupted_assignment_runs, run by
+housekeeping and whenever a planner asks for a new run), and its requeued task does nothing.
 """
 
 import datetime

@@ -133,7 +133,9 @@ def build_place(prefix, planner_user):
     }
     regs["P"].hold_expires_at = timezone.now() + datetime.timedelta(minutes=30)
     regs["P"].save(update_fields=["hold_expires_at"])
-    run = AssignmentRun.objects.create(summit=summit, status="optimal", figures={}, snapshot={})
+    run = AssignmentRun.objects.create(
+        summit=summit, status="done", solver_status="optimal", figures={}, snapshot={}
+    )
     for key in ("A", "C", "B"):
         Assignment.objects.create(
             registration=regs[key], group=regs[key].group, reason="first_choice", rank=1, run=run

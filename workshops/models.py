@@ -30,24 +30,40 @@ class Reason(models.TextChoices):
 
 
 class AssignmentRun(models.Model):
-    """One run of the engine: who ran it, its rules, its quality figures and solver status."""
+    """One run of the engine: who asked for it, its rules, where it stands (queued and solved by
+    a background task, or run at once by the command), its quality figures and solver status."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class SolverStatus(models.TextChoices):
         OPTIMAL = "optimal", _("Proven optimal")
         NEAR_OPTIMAL = "near_optimal", _("Within the reported gap of the best possible")
         TIME_LIMIT = "time_limit", _("Stopped at the time limit")
         EMPTY = "empty", _("Nobody to assign")
+
+    UNFINISHED = (Status.QUEUED, Status.RUNNING)
 
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="assignment_runs")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Why a run failed, as a stable code (services.failure_text puts it in words).
+    error = models.CharField(_("why it failed"), max_length=40, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     parameters = models.JSONField(_("rules and settings"), default=dict)
     figures = models.JSONField(_("quality figures"), default=dict)
     # registration id (as text) -> group slug: what this run produced, for comparing runs.
     snapshot = models.JSONField(default=dict)
-    status = models.CharField(_("solver status"), max_length=20, choices=Status.choices)
+    solver_status = models.CharField(
+        _("solver status"), max_length=20, choices=SolverStatus.choices, blank=True
+    )
     method = models.CharField(_("method"), max_length=20, blank=True)
     relaxed = models.JSONField(_("rules that gave way"), default=list)
     solve_seconds = models.FloatField(_("solve time (seconds)"), default=0)
@@ -61,6 +77,15 @@ class AssignmentRun(models.Model):
         verbose_name = _("assignment run")
         verbose_name_plural = _("assignment runs")
         indexes = [models.Index(fields=["summit", "-created_at"])]
+        constraints = [
+            # One run at a time per summit: a second request while one is queued or running is
+            # refused by the database itself, even when two arrive together.
+            models.UniqueConstraint(
+                fields=["summit"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_unfinished_assignment_run_per_summit",
+            )
+        ]
 
     def __str__(self):
         return f"{self.summit.slug} run {self.pk} ({self.status})"

@@ -41,10 +41,31 @@ def test_registration_page_shows_the_form_with_labels_and_why_we_ask(client, sum
     html = response.content.decode()
     assert response.status_code == 200
     assert '<label for="id_first_name">First name' in html
-    assert "A nickname is fine." in html
-    assert "Optional. You may leave this blank." in html
     assert "Housing that lasts" in html
     assert "<script" not in html
+    # Each question says why we ask it, next to it (the hint the field is described by).
+    hints = dict(re.findall(r'<span class="hint" id="id_(\w+)_hint">([^<]*)</span>', html))
+    assert hints == {
+        "first_name": "A nickname is fine.",
+        "last_name": "Optional. Printed on your badge.",
+        "email": "We send your confirmation and your private link here. We do not share it.",
+        "sector": "We use this only to make sure every planning group is mixed, and for totals.",
+        "language": "Choose Spanish if you prefer to take part in Spanish.",
+        "badge_name": "Optional. If empty, we print your first name.",
+        "pronouns": "Optional. Printed on your badge, for example she/her.",
+        "organization": "Optional. Only if you come on behalf of one.",
+        "role_title": "Optional. You may leave this blank.",
+        "phone": "Optional. Only to reach you about the summit, for example if it moves.",
+        "accessibility_needs": "Optional. Tell us what would help you take part, and we will plan for it.",
+        "interpretation_needs": "Optional. For example ASL or a language other than English and Spanish.",
+        "dietary_needs": "Optional. So the meal works for you.",
+        "childcare_needs": "Optional. Ages of the children, so we can plan childcare.",
+        "share_with_group": "If you say no, your group sees only that one more person is coming.",
+    }
+    for field in ("email", "sector", "phone", "accessibility_needs"):
+        assert f'aria-describedby="id_{field}_hint"' in html
+    assert "Everything below is optional. We ask only to plan the day for you." in html
+    assert "Only the summit organizers see your needs. Door volunteers and other attendees never do." in html
 
 
 def test_registration_page_in_spanish_by_query_or_accept_language(client, summit):

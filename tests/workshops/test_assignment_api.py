@@ -45,19 +45,60 @@ def runs_url(summit):
     return f"/api/summits/{summit.slug}/assignment/runs/"
 
 
-def test_planner_runs_the_assignment_and_reads_its_figures(planner_api, summit, people):
-    response = planner_api.post(runs_url(summit), {"rules": NO_BALANCE}, format="json")
+@pytest.fixture
+def run_tasks(django_capture_on_commit_callbacks):
+    """`with run_tasks(): ...` runs the tasks enqueued on commit inside the block, as a real
+    commit would (the immediate backend then runs the assignment inline)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
-    assert response.status_code == 201
-    body = response.json()
-    assert body["status"] == "optimal"
-    assert body["figures"]["first_choice"] == {"count": 4, "share": 1.0}
-    assert body["comparison"]["joined"] == 4
+
+def test_planner_runs_the_assignment_in_the_background_and_reads_its_figures(
+    planner_api, summit, people, run_tasks
+):
+    with run_tasks():
+        response = planner_api.post(runs_url(summit), {"rules": NO_BALANCE}, format="json")
+
+    assert response.status_code == 202
+    queued = response.json()
+    assert (queued["status"], queued["figures"], queued["solver_status"]) == ("queued", {}, "")
+    detail = planner_api.get(f"{runs_url(summit)}{queued['id']}/").json()
+    assert (detail["status"], detail["solver_status"], detail["error"]) == ("done", "optimal", "")
+    assert detail["figures"]["first_choice"] == {"count": 4, "share": 1.0}
+    assert detail["comparison"]["joined"] == 4
+    assert detail["comparison"]["previous_run"] is None
+    assert Assignment.objects.filter(run_id=queued["id"]).count() == 4
 
     listed = planner_api.get(runs_url(summit)).json()
-    assert [run["id"] for run in listed] == [body["id"]]
-    detail = planner_api.get(f"{runs_url(summit)}{body['id']}/").json()
-    assert detail["comparison"]["previous_run"] is None
+    assert [(run["id"], run["status"]) for run in listed] == [(queued["id"], "done")]
+
+
+def test_a_second_run_while_one_is_under_way_answers_409(planner_api, summit, people):
+    first = planner_api.post(runs_url(summit), {}, format="json")  # queued: no commit, no task yet
+
+    second = planner_api.post(runs_url(summit), {}, format="json")
+
+    assert (first.status_code, first.json()["status"]) == (202, "queued")
+    assert second.status_code == 409
+    assert second.json()["code"] == "already_running"
+    assert AssignmentRun.objects.count() == 1
+
+
+def test_a_run_that_cannot_be_solved_fails_with_a_translated_reason(planner_api, summit, run_tasks):
+    RegistrationFactory(summit=summit)  # a confirmed attendee, and no planning group at all
+
+    with run_tasks():
+        response = planner_api.post(runs_url(summit), {}, format="json")
+
+    assert response.status_code == 202
+    url = f"{runs_url(summit)}{response.json()['id']}/"
+    failed = planner_api.get(url).json()
+    assert (failed["status"], failed["error"], failed["figures"]) == ("failed", "no_groups", {})
+    assert failed["error_text"] == "There are confirmed attendees but no planning groups: add groups first."
+    spanish = planner_api.get(url, HTTP_ACCEPT_LANGUAGE="es").json()
+    assert spanish["error_text"] == (
+        "Hay asistentes confirmados pero ningún grupo de planificación: primero agregue grupos."
+    )
+    assert Assignment.objects.count() == 0
 
 
 def test_dry_run_answers_200_and_saves_nothing(planner_api, summit, people):
@@ -211,19 +252,53 @@ def test_planner_page_shows_bars_with_numbers_as_text(summit, people, groups):
     assert "Every rule holds." in html
 
 
-def test_planner_page_moves_reruns_and_publishes(summit, people, groups):
+def test_planner_page_moves_reruns_and_publishes(summit, people, groups, run_tasks):
     services.run_assignment(summit, rules=NO_BALANCE)
     client = session(summit, StaffRole.Role.PLANNER)
     person = people[0]
 
     client.post(page_url(summit), {"action": "move", "registration": str(person.public_id), "group": "jobs"})
-    client.post(page_url(summit), {"action": "run"})
+    with run_tasks():
+        client.post(page_url(summit), {"action": "run"})
     response = client.post(page_url(summit), {"action": "publish"}, follow=True)
 
     assert Assignment.objects.get(registration=person).group.slug == "jobs"
     assert Registration.objects.get(pk=person.pk).group.slug == "jobs"
-    assert AssignmentRun.objects.count() == 2
+    assert list(AssignmentRun.objects.values_list("status", flat=True)) == ["done", "done"]
     assert "Published: 4 attendees can now see their group." in response.content.decode()
+
+
+def test_planner_page_shows_a_run_under_way_then_its_figures(summit, people, groups):
+    client = session(summit, StaffRole.Role.PLANNER)
+
+    queued = client.post(page_url(summit), {"action": "run"}, follow=True).content.decode()
+    run = AssignmentRun.objects.get()
+    services.run_queued_assignment(run.pk)  # what the task worker does
+    done = client.get(page_url(summit)).content.decode()
+
+    assert run.status == "queued"
+    assert "The assignment is running: this page shows its figures when it is done." in queued
+    assert '<meta http-equiv="refresh" content="3">' in queued
+    assert "Waiting to start" in queued
+    assert "Every rule holds." not in queued
+    assert '<meta http-equiv="refresh"' not in done
+    assert "Every rule holds." in done
+    assert "2 people (between 0 and 5)" in done
+
+
+def test_planner_page_shows_why_a_run_failed(summit, run_tasks):
+    RegistrationFactory(summit=summit)  # nobody can be placed: no planning group
+    client = session(summit, StaffRole.Role.PLANNER)
+
+    with run_tasks():
+        client.post(page_url(summit), {"action": "run"})
+    html = client.get(page_url(summit)).content.decode()
+
+    assert AssignmentRun.objects.get().status == "failed"
+    assert (
+        "The last run failed: There are confirmed attendees but no planning groups: add groups first." in html
+    )
+    assert '<meta http-equiv="refresh"' not in html
 
 
 def test_planner_page_refuses_other_roles_and_sends_strangers_to_log_in(summit, groups):

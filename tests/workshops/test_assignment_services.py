@@ -1,11 +1,15 @@
 """The assignment use cases end to end on the database, the command and the rosters."""
 
 import csv
+import datetime
 import io
+import threading
 
 import pdfplumber
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from registrations.models import Registration
 from summit.errors import DomainError
@@ -53,7 +57,7 @@ def test_run_places_every_confirmed_attendee_and_records_the_run(summit, groups)
     assert drafts[spanish.pk].group.slug == "vivienda"
     assert drafts[spanish.pk].reason == "language"
     assert run.created_by == planner
-    assert run.status == "optimal"
+    assert run.solver_status == "optimal"
     assert run.figures["people"] == 5
     assert run.figures["first_choice"]["count"] == 3
     assert run.snapshot[str(spanish.pk)] == "vivienda"
@@ -278,9 +282,115 @@ def test_seed_demo_summit_is_assigned_with_every_rule_holding(db):
     call_command("assign_groups", "demo", stdout=out)
 
     run = AssignmentRun.objects.get()
-    assert run.status == "optimal"
+    assert run.solver_status == "optimal"
     assert run.figures["people"] == 350
     assert run.figures["violations"] == []
     assert "Every rule holds." in out.getvalue()
     spanish = Assignment.objects.filter(registration__language="es").values_list("group__language", flat=True)
     assert set(spanish) <= {"es", "bilingual"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs in the background: queued, running, done or failed, and runs whose worker died
+
+
+def test_a_queued_run_is_solved_by_its_task_and_recorded_done(summit, groups):
+    planner = UserFactory()
+    people = [attendee(summit, groups["jobs"]) for _ in range(3)]
+
+    queued = services.request_assignment_run(summit, by=planner, rules=no_balance())
+    run = services.run_queued_assignment(queued.pk)
+
+    assert queued.status == "queued"
+    assert (run.status, run.solver_status, run.error, run.created_by) == ("done", "optimal", "", planner)
+    assert run.started_at is not None and run.finished_at is not None
+    assert run.figures["people"] == 3
+    assert {a.registration_id: a.run_id for a in Assignment.objects.all()} == {p.pk: run.pk for p in people}
+    assert services.run_queued_assignment(queued.pk) is None  # run twice (a retried task): left alone
+
+
+def test_the_command_still_runs_at_once_and_records_a_done_run(summit, groups):
+    attendee(summit, groups["jobs"])
+
+    call_command("assign_groups", summit.slug, stdout=io.StringIO())
+
+    run = AssignmentRun.objects.get()
+    assert (run.status, run.solver_status) == ("done", "optimal")
+
+
+def test_a_run_whose_worker_died_is_failed_as_interrupted_and_the_planner_can_run_again(summit, groups):
+    attendee(summit, groups["jobs"])
+    dead = services.request_assignment_run(summit, by=None)
+    started = timezone.now() - datetime.timedelta(minutes=31)
+    AssignmentRun.objects.filter(pk=dead.pk).update(status="running", started_at=started)
+    out = io.StringIO()
+
+    call_command("housekeeping", stdout=out)
+
+    dead.refresh_from_db()
+    assert (dead.status, dead.error) == ("failed", "interrupted")
+    assert "interrupted assignment runs failed: 1" in out.getvalue()
+    # Its task, requeued by recover_tasks, does nothing.
+    assert services.run_queued_assignment(dead.pk) is None
+    again = services.request_assignment_run(summit, by=None)
+    assert services.run_queued_assignment(again.pk).status == "done"
+
+
+def test_asking_again_recovers_a_dead_run_without_waiting_for_housekeeping(summit, groups):
+    attendee(summit, groups["jobs"])
+    dead = services.request_assignment_run(summit, by=None)
+    AssignmentRun.objects.filter(pk=dead.pk).update(
+        status="running", started_at=timezone.now() - datetime.timedelta(minutes=31)
+    )
+
+    again = services.request_assignment_run(summit, by=None)
+
+    dead.refresh_from_db()
+    assert (dead.status, dead.error) == ("failed", "interrupted")
+    assert again.status == "queued"
+
+
+def test_a_run_still_within_its_time_is_not_taken_for_dead(summit, groups):
+    attendee(summit, groups["jobs"])
+    running = services.request_assignment_run(summit, by=None)
+    AssignmentRun.objects.filter(pk=running.pk).update(
+        status="running", started_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+
+    assert services.fail_interrupted_assignment_runs() == 0
+    with pytest.raises(DomainError) as refused:
+        services.request_assignment_run(summit, by=None)
+    assert refused.value.code == "already_running"
+    assert AssignmentRun.objects.get().status == "running"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes no row locks")
+def test_a_run_that_is_still_solving_is_never_taken_for_dead_however_long_it_takes(summit, groups):
+    attendee(summit, groups["jobs"])
+    run = services.request_assignment_run(summit, by=None)
+    AssignmentRun.objects.filter(pk=run.pk).update(
+        status="running", started_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def solving():  # what run_queued_assignment holds while the solver works
+        try:
+            with transaction.atomic():
+                AssignmentRun.objects.select_for_update().get(pk=run.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=solving)
+    worker.start()
+    try:
+        assert locked.wait(timeout=30)
+        assert services.fail_interrupted_assignment_runs() == 0
+    finally:
+        release.set()
+        worker.join(timeout=30)
+
+    assert services.fail_interrupted_assignment_runs() == 1  # its worker is gone now

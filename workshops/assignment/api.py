@@ -37,39 +37,53 @@ class AssignmentRunsAPI(PlannerAPIView):
     pagination_class = None
 
     @extend_schema(
-        summary="List assignment runs with their quality figures", responses=RunSerializer(many=True)
+        summary="List assignment runs with their status and quality figures",
+        responses=RunSerializer(many=True),
     )
     def get(self, request, slug):
         runs = list(AssignmentRun.objects.filter(summit=self.summit).select_related("created_by")[:50])
+        done = [run for run in runs if run.status == AssignmentRun.Status.DONE]
         comparison = {
             run.pk: services.compare_snapshots(
-                runs[i + 1].snapshot if i + 1 < len(runs) else {}, run.snapshot
+                done[i + 1].snapshot if i + 1 < len(done) else {}, run.snapshot
             )
-            for i, run in enumerate(runs)
+            for i, run in enumerate(done)
         }
         return Response(RunSerializer(runs, many=True, context={"comparison": comparison}).data)
 
     @extend_schema(
-        summary="Run the assignment (or preview it with dry_run)",
+        summary="Run the assignment in the background (or preview it at once with dry_run)",
+        description="Answers 202 with the queued run; poll its URL until `status` is `done` (with its "
+        "figures) or `failed` (with `error` and `error_text`). 409 `already_running` while another "
+        "run of the summit is queued or running. A dry run is solved at once and answers 200 with "
+        '`"id": null`, saving nothing.',
         request=RunInputSerializer,
-        responses={201: RunSerializer, 200: RunSerializer},
+        responses={202: RunSerializer, 200: RunSerializer},
     )
     def post(self, request, slug):
         data = RunInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        run = services.run_assignment(self.summit, by=request.user, **data.validated_data)
-        body = RunSerializer(run, context={"detail": True}).data
-        return Response(body, status=status.HTTP_200_OK if run.pk is None else status.HTTP_201_CREATED)
+        options = data.validated_data
+        if options.pop("dry_run"):
+            run = services.run_assignment(self.summit, by=request.user, dry_run=True, **options)
+            return Response(RunSerializer(run, context={"detail": True}).data, status=status.HTTP_200_OK)
+        run = services.request_assignment_run(self.summit, by=request.user, **options)
+        run.refresh_from_db()  # the immediate backend (demo) has already solved it
+        return Response(RunSerializer(run, context={"detail": True}).data, status=status.HTTP_202_ACCEPTED)
 
 
 class AssignmentRunDetailAPI(PlannerAPIView):
     serializer_class = RunSerializer
     queryset = AssignmentRun.objects.none()
 
-    @extend_schema(summary="One assignment run, compared with the run before it")
+    @extend_schema(summary="One assignment run: its status, then its figures compared with the run before")
     def get(self, request, slug, run_id):
         run = get_object_or_404(AssignmentRun, summit=self.summit, pk=run_id)
-        context = {"detail": True, "comparison": {run.pk: services.compare_with_previous(run)}}
+        done = run.status == AssignmentRun.Status.DONE
+        context = {
+            "detail": True,
+            "comparison": {run.pk: services.compare_with_previous(run) if done else None},
+        }
         return Response(RunSerializer(run, context=context).data)
 
 

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from workshops.assignment.services import failure_text
 from workshops.models import Assignment, AssignmentRun
 
 
@@ -19,6 +20,7 @@ class RunInputSerializer(serializers.Serializer):
 class RunSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True, allow_null=True)
     created_by = serializers.SerializerMethodField()
+    error_text = serializers.SerializerMethodField(help_text="Why the run failed, in words.")
     comparison = serializers.SerializerMethodField(help_text="Changes since the previous run.")
 
     class Meta:
@@ -28,6 +30,11 @@ class RunSerializer(serializers.ModelSerializer):
             "created_at",
             "created_by",
             "status",
+            "started_at",
+            "finished_at",
+            "error",
+            "error_text",
+            "solver_status",
             "method",
             "relaxed",
             "solve_seconds",
@@ -39,6 +46,9 @@ class RunSerializer(serializers.ModelSerializer):
 
     def get_created_by(self, obj) -> str | None:
         return obj.created_by.email if obj.created_by_id else None
+
+    def get_error_text(self, obj) -> str:
+        return failure_text(obj.error)
 
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_comparison(self, obj):

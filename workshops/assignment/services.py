@@ -3,25 +3,56 @@
 Each function runs in one transaction, taking the summit's row lock first so that a run, a
 planner's move and a publish never interleave.
 
+Pages and the API queue a run (`request_assignment_run`) for a background task
+(`run_assignment_task`), so no web worker waits for the solver; the run's status goes from
+queued to running to done or failed. The `assign_groups` command runs at once
+(`run_assignment`).
+
 Who "needs Spanish": a registration whose language is Spanish (`Registration.language == "es"`)
 is placed only in Spanish or bilingual groups; a planner can override this by locking someone.
 """
 
 import csv
 import io
+import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from registrations.models import GroupPreference, Registration
 from registrations.seats.rules import lock_summit  # also serializes runs, moves and publishing
+from summit.background import STALLED_AFTER
 from summit.csvsafe import safe_cell
 from summit.errors import DomainError
 from summit.models import PlanningGroup
 from summit.pdf import render_template_pdf
 from workshops.assignment import engine
 from workshops.models import Assignment, AssignmentRun, Reason
+
+logger = logging.getLogger(__name__)
+
+Status = AssignmentRun.Status
+
+# Why a run failed, by its stable code (`AssignmentRun.error`), in words for planners.
+FAILURES = {
+    "no_groups": gettext_lazy("There are confirmed attendees but no planning groups: add groups first."),
+    "infeasible": gettext_lazy(
+        "No assignment fits, even with every rule relaxed: check the groups' sizes and the locks."
+    ),
+    "interrupted": gettext_lazy("The run did not finish (the background worker stopped). Run it again."),
+}
+OTHER_FAILURE = gettext_lazy(
+    "The solver could not finish this run. Run it again; if it fails again, tell the technical team."
+)
+
+
+def failure_text(code):
+    """A failed run's reason in words, in the active language ("" for a run that did not fail)."""
+    return str(FAILURES.get(code, OTHER_FAILURE)) if code else ""
 
 
 def _groups(summit):
@@ -32,8 +63,12 @@ def _confirmed(summit):
     return Registration.objects.filter(summit=summit, status=Registration.Status.CONFIRMED)
 
 
+def _done_runs(summit):
+    return AssignmentRun.objects.filter(summit=summit, status=Status.DONE)
+
+
 def _previous_rules(summit):
-    run = AssignmentRun.objects.filter(summit=summit).exclude(parameters={}).first()
+    run = _done_runs(summit).exclude(parameters={}).first()
     return dict(run.parameters.get("rules", {})) if run else {}
 
 
@@ -87,8 +122,34 @@ def build_problem(summit, *, fresh=False):
     return people, engine_groups, registrations
 
 
+def _user(by):
+    return by if by is not None and by.is_authenticated else None
+
+
+def _solve(run, engine_rules):
+    """Solve the run's summit under its rules and fill in the run's figures (not saved).
+    Call with the summit locked. Returns (result, registrations by person id)."""
+    people, groups, registrations = build_problem(run.summit, fresh=run.parameters["fresh"])
+    try:
+        result = engine.solve(people, groups, engine_rules)
+    except engine.AssignmentInputError as exc:
+        raise DomainError(exc.code, str(exc), status_code=409) from exc
+    previous_run = _done_runs(run.summit).exclude(pk=run.pk).first()
+    run.figures = result.figures
+    run.snapshot = result.assignment
+    run.solver_status = result.status
+    run.method = result.method
+    run.relaxed = list(result.relaxed)
+    run.solve_seconds = round(result.solve_seconds, 3)
+    run.placements = result.placements
+    run.result = result
+    run.comparison = compare_snapshots(previous_run.snapshot if previous_run else {}, run.snapshot)
+    return result, registrations
+
+
 def run_assignment(summit, *, by=None, dry_run=False, rules=None, fresh=False):
-    """Run the engine on the summit's confirmed registrations and save the draft assignment.
+    """Run the engine now on the summit's confirmed registrations and save the draft assignment
+    (the command's way; pages and the API queue a run with request_assignment_run).
 
     `rules`: a dict of engine rules (see workshops.assignment.engine.Rules); None reuses the last run's
     rules (or the defaults). `fresh`: ignore everyone's current draft group (no stability term).
@@ -97,34 +158,118 @@ def run_assignment(summit, *, by=None, dry_run=False, rules=None, fresh=False):
     Raises DomainError("invalid_rule" | "no_groups" | "infeasible").
     """
     engine_rules = _parse_rules(rules, summit)
+    run = AssignmentRun(
+        summit=summit,
+        created_by=_user(by),
+        parameters={"rules": engine_rules.as_dict(), "fresh": fresh},
+        status=Status.DONE,
+        started_at=timezone.now(),
+    )
     with transaction.atomic():
         lock_summit(summit)
-        people, groups, registrations = build_problem(summit, fresh=fresh)
-        try:
-            result = engine.solve(people, groups, engine_rules)
-        except engine.AssignmentInputError as exc:
-            raise DomainError(exc.code, str(exc), status_code=409) from exc
-        previous_run = AssignmentRun.objects.filter(summit=summit).first()
-        run = AssignmentRun(
-            summit=summit,
-            created_by=by if by is not None and by.is_authenticated else None,
-            parameters={"rules": engine_rules.as_dict(), "fresh": fresh},
-            figures=result.figures,
-            snapshot=result.assignment,
-            status=result.status,
-            method=result.method,
-            relaxed=list(result.relaxed),
-            solve_seconds=round(result.solve_seconds, 3),
-        )
-        run.placements = result.placements
-        run.result = result
-        run.comparison = compare_snapshots(previous_run.snapshot if previous_run else {}, run.snapshot)
+        result, registrations = _solve(run, engine_rules)
+        run.finished_at = timezone.now()
         if dry_run:
             transaction.set_rollback(True)
             return run
         run.save()
         _save_placements(summit, run, result, registrations)
     return run
+
+
+def request_assignment_run(summit, *, by, rules=None, fresh=False):
+    """Queue a run for the background task: checks the rules now, records the run as queued and
+    enqueues `run_assignment_task` once that is committed. A run still queued or running for
+    the summit refuses another, unless its worker died (see fail_interrupted_assignment_runs).
+    Returns the queued run. Raises DomainError("invalid_rule" | "already_running").
+    """
+    engine_rules = _parse_rules(rules, summit)
+    fail_interrupted_assignment_runs(summit=summit)
+    try:
+        with transaction.atomic():
+            run = AssignmentRun.objects.create(
+                summit=summit,
+                created_by=_user(by),
+                parameters={"rules": engine_rules.as_dict(), "fresh": fresh},
+                status=Status.QUEUED,
+            )
+            transaction.on_commit(lambda: run_assignment_task.enqueue(run.pk))
+    except IntegrityError:  # one_unfinished_assignment_run_per_summit
+        raise DomainError(
+            "already_running",
+            _("An assignment run is already under way for this summit: wait for its figures."),
+            status_code=409,
+        ) from None
+    return run
+
+
+@task()
+def run_assignment_task(run_id):
+    """The background task that solves a queued run (run_queued_assignment)."""
+    run = run_queued_assignment(run_id)
+    return run.status if run else None
+
+
+def run_queued_assignment(run_id):
+    """Solve a queued run: marks it running (committed at once, so the page shows it), then in
+    one transaction solves, saves the draft groups and marks it done; a solve the engine refuses
+    (no groups, infeasible) marks it failed with the reason's code. Safe to call twice: only a
+    queued run is solved. Returns the run, or None when it was not queued.
+    """
+    claimed = AssignmentRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    try:
+        with transaction.atomic():
+            # The run's row stays locked while it solves: fail_interrupted_assignment_runs skips
+            # locked rows, so a live run is never taken for one whose worker died.
+            run = AssignmentRun.objects.select_for_update().get(pk=run_id)  # this row only
+            if run.status != Status.RUNNING:  # failed as interrupted between the claim and the lock
+                return run
+            lock_summit(run.summit)
+            result, registrations = _solve(run, engine.Rules.from_dict(run.parameters["rules"]))
+            run.status, run.finished_at = Status.DONE, timezone.now()
+            run.save()
+            _save_placements(run.summit, run, result, registrations)
+    except Exception as exc:
+        refused = isinstance(exc, DomainError | engine.AssignmentInputError)
+        if not refused:
+            logger.exception("assignment run %s failed", run_id)
+        AssignmentRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+            status=Status.FAILED,
+            error=(exc.code if refused else "crashed")[:40],
+            finished_at=timezone.now(),
+        )
+        if not refused:
+            raise
+    return AssignmentRun.objects.get(pk=run_id)
+
+
+def fail_interrupted_assignment_runs(*, summit=None, older_than=STALLED_AFTER, now=None):
+    """Mark as failed ("interrupted") the runs whose worker died: still running `older_than`
+    after they started (a solve stops at its time limit, two minutes by default), or still
+    queued that long after they were asked for (no worker took them). A run that is solving
+    holds its row's lock and is skipped. Its requeued task then does nothing; the planner runs
+    it again. Returns how many were failed."""
+    now = now or timezone.now()
+    cutoff = now - older_than
+    runs = AssignmentRun.objects.filter(status__in=AssignmentRun.UNFINISHED)
+    if summit is not None:
+        runs = runs.filter(summit=summit)
+    with transaction.atomic():
+        stale = list(
+            runs.filter(
+                Q(status=Status.RUNNING, started_at__lt=cutoff)
+                | Q(status=Status.QUEUED, created_at__lt=cutoff)
+            )
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        return AssignmentRun.objects.filter(pk__in=stale, status__in=AssignmentRun.UNFINISHED).update(
+            status=Status.FAILED, error="interrupted", finished_at=now
+        )
 
 
 def _save_placements(summit, run, result, registrations):
@@ -233,7 +378,7 @@ def publish_assignment(summit, *, by):
                 reg.group_id = target
                 changed.append(reg)
         Registration.objects.bulk_update(changed, ["group"], batch_size=1000)
-        run = AssignmentRun.objects.filter(summit=summit).first()
+        run = _done_runs(summit).first()
         if run is not None:
             run.published_at = timezone.now()
             run.published_by = by if by is not None and by.is_authenticated else None
@@ -269,7 +414,8 @@ def compare_snapshots(before, after):
 def compare_with_previous(run):
     """The run compared with the run before it: who moved, who joined or left, figure changes."""
     previous = (
-        AssignmentRun.objects.filter(summit=run.summit, created_at__lte=run.created_at)
+        _done_runs(run.summit)
+        .filter(created_at__lte=run.created_at)
         .exclude(pk=run.pk)
         .filter(pk__lt=run.pk)
         .first()

@@ -76,7 +76,9 @@ def planner_groups(request, slug):
     if request.method == "POST":
         return _planner_action(request, summit)
     groups = list(PlanningGroup.objects.filter(summit=summit).order_by("position", "name"))
-    latest = AssignmentRun.objects.filter(summit=summit).select_related("created_by").first()
+    runs = AssignmentRun.objects.filter(summit=summit).select_related("created_by")
+    newest = runs.first()
+    latest = runs.filter(status=AssignmentRun.Status.DONE).first()
     figures = latest.figures if latest else {}
     context = {
         "pct": _percentages(figures),
@@ -84,6 +86,10 @@ def planner_groups(request, slug):
         "groups": groups,
         "rows": _group_rows(summit, groups, figures),
         "run": latest,
+        # The newest run while it is queued or running (the page refreshes itself), or failed.
+        "pending": newest if newest and newest.status in AssignmentRun.UNFINISHED else None,
+        "failed": newest if newest and newest.status == AssignmentRun.Status.FAILED else None,
+        "failure": services.failure_text(newest.error) if newest else "",
         "figures": figures,
         "comparison": services.compare_with_previous(latest) if latest else None,
         "unassigned": Registration.objects.filter(
@@ -118,9 +124,9 @@ def _planner_action(request, summit):
     action = request.POST.get("action")
     try:
         if action == "run":
-            run = services.run_assignment(summit, by=request.user, fresh=request.POST.get("fresh") == "1")
+            services.request_assignment_run(summit, by=request.user, fresh=request.POST.get("fresh") == "1")
             messages.success(
-                request, _("The assignment ran: %(status)s.") % {"status": run.get_status_display()}
+                request, _("The assignment is running: this page shows its figures when it is done.")
             )
         elif action in ("move", "unlock"):
             registration = (

@@ -52,13 +52,34 @@ def test_released_seat_is_offered_to_the_waitlist(stripe_fake, committed, summit
     summit.save()
     registration = pending_registration(summit, partner_type)
     committed(checkout.start_checkout, registration)
-    waiting = RegistrationFactory(
-        summit=summit, status=Registration.Status.WAITLISTED, confirmed_at=None, waitlisted_at=timezone.now()
+    joined = timezone.now() - datetime.timedelta(hours=1)
+    # Created first, so an order by id would wrongly put this later arrival ahead.
+    second = RegistrationFactory(
+        summit=summit,
+        status=Registration.Status.WAITLISTED,
+        confirmed_at=None,
+        waitlisted_at=joined + datetime.timedelta(minutes=5),
+        email="second@example.org",
     )
+    first = RegistrationFactory(
+        summit=summit,
+        status=Registration.Status.WAITLISTED,
+        confirmed_at=None,
+        waitlisted_at=joined,
+        email="first@example.org",
+    )
+    mail.outbox.clear()
+
     end_hold(registration)
     committed(checkout.expire_holds)
-    waiting.refresh_from_db()
-    assert waiting.offer_expires_at is not None
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.offer_expires_at is not None) == ("waitlisted", True)
+    assert (second.status, second.offer_expires_at) == ("waitlisted", None)
+    offers = [m for m in mail.outbox if m.subject == f"A seat is free for you at {summit.display_name}"]
+    assert [m.to for m in offers] == [["first@example.org"]]
+    assert "Take my seat" in offers[0].body
 
 
 def test_late_payment_with_a_free_seat_is_confirmed(stripe_fake, deliver, committed, summit, partner_type):
