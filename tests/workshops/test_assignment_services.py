@@ -394,3 +394,46 @@ def test_a_run_that_is_still_solving_is_never_taken_for_dead_however_long_it_tak
         worker.join(timeout=30)
 
     assert services.fail_interrupted_assignment_runs() == 1  # its worker is gone now
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_a_run_that_is_solving_holds_no_registration_back(summit, groups):
+    """A solve may take its whole time limit: registering and cancelling at the summit go on."""
+    from registrations.seats import services as seat_services
+
+    taken, release = threading.Event(), threading.Event()
+
+    def solving():
+        try:
+            with transaction.atomic():
+                services.lock_assignments(summit)  # as a run holds it while it solves
+                taken.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    solver = threading.Thread(target=solving)
+    solver.start()
+    assert taken.wait(10)
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '3s'")  # a wait behind the run fails this test
+    try:
+        registration, _created = seat_services.register_attendee(
+            summit,
+            data={
+                "first_name": "Ana",
+                "email": "ana@example.org",
+                "sector": "resident",
+                "ticket_type": summit.ticket_types.get(),
+                "group_preferences": [groups["housing"]],
+            },
+        )
+        seat_services.cancel_registration(registration)
+    finally:
+        release.set()
+        solver.join()
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+
+    assert Registration.objects.get(pk=registration.pk).status == "cancelled"

@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from registrations.models import GroupPreference, Registration
-from registrations.seats.rules import lock_summit  # also serializes runs, moves and publishing
 from summit.background import STALLED_AFTER
 from summit.csvsafe import safe_cell
 from summit.errors import DomainError
@@ -53,6 +52,19 @@ OTHER_FAILURE = gettext_lazy(
 def failure_text(code):
     """A failed run's reason in words, in the active language ("" for a run that did not fail)."""
     return str(FAILURES.get(code, OTHER_FAILURE)) if code else ""
+
+
+def lock_assignments(summit):
+    """Serialize the summit's runs, moves and publishing until the transaction ends: they queue on
+    its planning groups' rows. Not on the summit's row, which is the seat rules' lock: a solve of
+    up to its time limit would hold every registration and cancellation at this summit behind it.
+    NO KEY UPDATE, so that a new group preference's foreign-key check is not held either."""
+    list(
+        PlanningGroup.objects.filter(summit=summit)
+        .order_by("pk")
+        .select_for_update(no_key=True)
+        .values_list("pk")
+    )
 
 
 def _groups(summit):
@@ -166,7 +178,7 @@ def run_assignment(summit, *, by=None, dry_run=False, rules=None, fresh=False):
         started_at=timezone.now(),
     )
     with transaction.atomic():
-        lock_summit(summit)
+        lock_assignments(summit)
         result, registrations = _solve(run, engine_rules)
         run.finished_at = timezone.now()
         if dry_run:
@@ -228,7 +240,7 @@ def run_queued_assignment(run_id):
             run = AssignmentRun.objects.select_for_update().get(pk=run_id)  # this row only
             if run.status != Status.RUNNING:  # failed as interrupted between the claim and the lock
                 return run
-            lock_summit(run.summit)
+            lock_assignments(run.summit)
             result, registrations = _solve(run, engine.Rules.from_dict(run.parameters["rules"]))
             run.status, run.finished_at = Status.DONE, timezone.now()
             run.save()
@@ -309,7 +321,7 @@ def move_attendee(registration, group, *, by, lock=True):
             "group_not_in_summit", _("This group is not part of this summit."), field="group", status_code=400
         )
     with transaction.atomic():
-        lock_summit(registration.summit)
+        lock_assignments(registration.summit)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status != Registration.Status.CONFIRMED:
             raise DomainError("not_confirmed", _("Only confirmed attendees can be placed in a group."))
@@ -338,7 +350,7 @@ def unlock(registration, *, by):
     Returns the Assignment. Raises DomainError("not_assigned").
     """
     with transaction.atomic():
-        lock_summit(registration.summit)
+        lock_assignments(registration.summit)
         draft = Assignment.objects.filter(registration=registration).first()
         if draft is None:
             raise DomainError("not_assigned", _("This attendee has no group yet."), status_code=404)
@@ -359,7 +371,7 @@ def publish_assignment(summit, *, by):
     Returns {"published", "cleared", "unassigned", "run"}. Raises DomainError("no_assignment").
     """
     with transaction.atomic():
-        lock_summit(summit)
+        lock_assignments(summit)
         drafts = dict(
             Assignment.objects.filter(
                 registration__summit=summit, registration__status="confirmed"
