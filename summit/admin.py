@@ -5,6 +5,7 @@ rules), so they live in registrations/setup/admin.py: summit imports neither reg
 workshops."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from summit import audit
 from summit.models import AuditEvent, PlanningGroup, PromoCode, StaffRole, Summit, TicketType
@@ -77,7 +78,18 @@ class StaffRoleAdmin(SummitScopedAdmin):
     list_display = ["user", "summit", "role", "group", "created_at"]
     list_filter = ["summit", "role"]
     search_fields = ["user__email", "user__username"]
-    raw_id_fields = ["user"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A planner gives roles to the accounts of their own summits' staff only: never a list of
+        # every account, nor someone else's account (new accounts come from create_staff).
+        if db_field.name == "user" and not request.user.is_superuser:
+            summits = planner_summit_ids(request.user)
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(pk__in=StaffRole.objects.filter(summit__in=summits).values("user"))
+                .order_by("email")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

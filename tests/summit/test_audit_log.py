@@ -12,7 +12,13 @@ from django.urls import reverse
 from summit.models import AuditEvent, StaffRole
 from summit.services import create_staff
 from tests.conftest import staff_client
-from tests.factories import PlanningGroupFactory, RegistrationFactory, StaffRoleFactory, UserFactory
+from tests.factories import (
+    PlanningGroupFactory,
+    RegistrationFactory,
+    StaffRoleFactory,
+    SummitFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +149,25 @@ def test_a_planner_granting_a_role_in_the_admin_is_logged(summit, planner):
         1,
         f"navigator to account {volunteer.pk} (admin)",
     )
+
+
+def test_a_planner_can_give_roles_only_to_accounts_of_their_own_summits(summit, planner):
+    other = SummitFactory(slug="elsewhere")
+    ours = UserFactory(email="ours@example.org")
+    StaffRoleFactory(user=ours, summit=summit, role=StaffRole.Role.VOLUNTEER)
+    theirs = UserFactory(email="theirs@example.org")
+    StaffRoleFactory(user=theirs, summit=other, role=StaffRole.Role.PLANNER)
+    nobody = UserFactory(email="nobody@example.org")  # an account with no role anywhere
+    client = signed_in(planner)
+
+    form = client.get(reverse("admin:summit_staffrole_add")).content.decode()
+    refused = client.post(
+        reverse("admin:summit_staffrole_add"),
+        {"user": theirs.pk, "summit": summit.pk, "role": "planner", "group": ""},
+    )
+
+    assert f'<option value="{ours.pk}"' in form
+    assert f'<option value="{theirs.pk}"' not in form and f'<option value="{nobody.pk}"' not in form
+    assert refused.status_code == 200  # the form again, with the error on the account
+    assert "Select a valid choice" in refused.content.decode()
+    assert not StaffRole.objects.filter(user=theirs, summit=summit).exists()
