@@ -33,8 +33,10 @@ REGISTRATION_RATE = "30/m"
 class SummitScopedMixin:
     """Resolves `self.summit` from the URL before permissions are checked."""
 
+    summits = Summit.objects.all()
+
     def initial(self, request, *args, **kwargs):
-        self.summit = get_object_or_404(Summit, slug=kwargs["slug"])
+        self.summit = get_object_or_404(self.summits, slug=kwargs["slug"])
         super().initial(request, *args, **kwargs)
 
 
@@ -102,6 +104,12 @@ class RegistrationListCreateAPI(SummitScopedMixin, generics.ListAPIView):
     def _is_public_post(self):
         request = getattr(self, "request", None)
         return request is not None and request.method == "POST"
+
+    @property
+    def summits(self):
+        if self._is_public_post():  # a registration names the summit's ticket types and groups
+            return Summit.objects.prefetch_related("ticket_types", "groups")
+        return Summit.objects.all()
 
     def get_permissions(self):
         return [] if self._is_public_post() else [IsPlanner()]

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from registrations.models import Registration
 from registrations.seats.tasks import queue_email
 from summit.errors import DomainError
-from summit.models import Summit
+from summit.models import Summit, TicketType
 
 Status = Registration.Status
 
@@ -40,6 +40,14 @@ def lock_summit(summit):
     NO KEY UPDATE: it excludes other seat decisions, but not the key-share lock that PostgreSQL
     takes to check a new row's foreign key to the summit (a check-in, a vote)."""
     return Summit.objects.select_for_update(no_key=True).get(pk=summit.pk)
+
+
+def lock_summit_of(ticket_type):
+    """As lock_summit, for a registration of `ticket_type`: locks its summit's row and returns the
+    ticket type as it is now (its quota), with its summit as it is now, in one statement; None,
+    and nothing locked, when the ticket type is off sale."""
+    fresh = TicketType.objects.select_related("summit").select_for_update(no_key=True, of=("summit",))
+    return fresh.filter(pk=ticket_type.pk, active=True).first()
 
 
 def seats_held(summit, *, now=None, excluding=None):

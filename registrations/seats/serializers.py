@@ -57,10 +57,8 @@ class SlugOfSummit(serializers.SlugRelatedField):
         return found
 
     def _lookup(self, slug):
-        try:
-            return self.get_queryset().get(slug=slug)
-        except Exception:  # DoesNotExist, or a value the database refuses
-            return None
+        # The summit's few ticket types or groups, read once per request (the views prefetch them).
+        return next((found for found in self.get_queryset() if found.slug == slug), None)
 
 
 class RegistrationInputSerializer(serializers.Serializer):

@@ -80,10 +80,10 @@ def register_attendee(summit, *, data, registered_by=None, now=None):
     set_badge_code(registration)
     try:
         with transaction.atomic():
-            summit = rules.lock_summit(summit)
+            registration.ticket_type = _lock_and_check(summit, ticket_type, groups)
+            summit = registration.ticket_type.summit  # as it is now, under the lock
             now = now or timezone.now()  # under the lock: the waitlist is in the order of decisions
             check_registration_window(summit, now)
-            registration.ticket_type = _still_offered(summit, ticket_type, groups)
             if promo is not None:
                 redeem_promo_code(promo)
             rules.decide(registration, summit=summit, paid=price > 0, now=now)
@@ -123,11 +123,12 @@ def _as_if_new(attempt):
     return stand_in
 
 
-def _still_offered(summit, ticket_type, groups):
-    """The ticket type as it is now (its quota), when it is still on sale and the chosen groups
-    are still there: read under the lock (the input was checked a moment before)."""
-    ticket_type = summit.ticket_types.filter(pk=ticket_type.pk, active=True).first()
-    if ticket_type is None:
+def _lock_and_check(summit, ticket_type, groups):
+    """Lock the summit (rules.lock_summit_of) and return the ticket type as it is now, when it
+    is still on sale and the chosen groups are still there (the input was checked a moment
+    before)."""
+    ticket_type = rules.lock_summit_of(ticket_type)
+    if ticket_type is None or ticket_type.summit_id != summit.pk:
         raise RegistrationError(
             "ticket_type_unavailable",
             _("This ticket type is not available."),
