@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from registrations.seats.serializers import SlugOfSummit
+from registrations.setup import services
 from summit.models import PlanningGroup, PromoCode, Summit, TicketType
 from summit.serializers import SummitSerializer
 from summit.validators import validate_multi_line, validate_single_line
@@ -191,18 +192,7 @@ class TicketTypeSetupSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TicketType
-        fields = [
-            "slug",
-            "name",
-            "name_es",
-            "description",
-            "description_es",
-            "price",
-            "currency",
-            "quota",
-            "active",
-            "position",
-        ]
+        fields = list(services.TICKET_TYPE_FIELDS)
 
 
 class TicketTypeAnswerSerializer(TicketTypeSetupSerializer):
@@ -220,19 +210,7 @@ class TicketTypeAnswerSerializer(TicketTypeSetupSerializer):
 class PlanningGroupSetupSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanningGroup
-        fields = [
-            "slug",
-            "name",
-            "name_es",
-            "description",
-            "description_es",
-            "language",
-            "pillar",
-            "min_size",
-            "max_size",
-            "room",
-            "position",
-        ]
+        fields = list(services.GROUP_FIELDS)
 
 
 class PromoCodeSetupSerializer(serializers.ModelSerializer):
