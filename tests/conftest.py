@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from summit.models import StaffRole
 from tests.factories import StaffRoleFactory, SummitFactory, TicketTypeFactory, UserFactory
+from tests.stripe_fake import FakeStripe
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +72,16 @@ def frozen_rate_window(monkeypatch):
 
     now = time.time()
     monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: now))
+
+
+@pytest.fixture
+def stripe_fake(settings):
+    """A Stripe-compatible server on 127.0.0.1, reached by the real stripe-python client."""
+    fake = FakeStripe().start()
+    settings.STRIPE_SECRET_KEY = fake.api_key
+    settings.STRIPE_WEBHOOK_SECRET = fake.webhook_secret
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_MAX_NETWORK_RETRIES = 0
+    settings.SITE_URL = "https://summit.example.org"
+    yield fake
+    fake.stop()

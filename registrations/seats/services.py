@@ -4,8 +4,6 @@ call. Who holds a seat is decided in registrations.seats.rules, under the summit
 emails are queued with the change they tell of (registrations.seats.tasks.queue_email).
 """
 
-import logging
-
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -20,8 +18,6 @@ from registrations.seats.tasks import queue_email
 from summit.errors import DomainError
 from summit.models import Summit
 from summit.promo import find_promo_code, redeem_promo_code
-
-logger = logging.getLogger(__name__)
 
 Status = Registration.Status
 

@@ -21,7 +21,6 @@ from tests.factories import (
     TicketTypeFactory,
 )
 from tests.registrations.payments.conftest import pending_registration
-from tests.stripe_fake import FakeStripe
 
 pytestmark = pytest.mark.django_db
 
@@ -64,19 +63,6 @@ def full_summit(summit, resident):
 @pytest.fixture
 def other_planner_api(db):
     return staff_client(SummitFactory(slug="elsewhere"), StaffRole.Role.PLANNER)
-
-
-@pytest.fixture
-def stripe_fake(settings):
-    """A Stripe-compatible server on 127.0.0.1, reached by the real stripe-python client."""
-    fake = FakeStripe().start()
-    settings.STRIPE_SECRET_KEY = fake.api_key
-    settings.STRIPE_WEBHOOK_SECRET = fake.webhook_secret
-    settings.STRIPE_API_BASE = fake.url
-    settings.STRIPE_MAX_NETWORK_RETRIES = 0
-    settings.SITE_URL = "https://summit.example.org"
-    yield fake
-    fake.stop()
 
 
 # -- the summit -----------------------------------------------------------------------------

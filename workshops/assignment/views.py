@@ -190,36 +190,33 @@ def _roster_group(request, slug, group_slug):
     return group, draft
 
 
-def _roster_detail(group, draft):
+def _roster_download(request, group, draft, *, content, content_type, kind):
     # A roster names people: each download is in the audit log, as exports are.
-    return f"group {group.slug}" + (" (draft)" if draft else "")
+    audit.record(
+        action=f"workshops.roster_{kind}",
+        summit=group.summit,
+        user=request.user,
+        detail=f"group {group.slug}" + (" (draft)" if draft else ""),
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="roster-{group.slug}.{kind}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
 def roster_csv(request, slug, group_slug):
     group, draft = _roster_group(request, slug, group_slug)
-    response = HttpResponse(services.roster_csv(group, draft=draft), content_type="text/csv; charset=utf-8")
-    audit.record(
-        action="workshops.roster_csv",
-        summit=group.summit,
-        user=request.user,
-        detail=_roster_detail(group, draft),
+    content = services.roster_csv(group, draft=draft)
+    return _roster_download(
+        request, group, draft, content=content, content_type="text/csv; charset=utf-8", kind="csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="roster-{group.slug}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required
 def roster_pdf(request, slug, group_slug):
     group, draft = _roster_group(request, slug, group_slug)
-    response = HttpResponse(services.roster_pdf(group, draft=draft), content_type="application/pdf")
-    audit.record(
-        action="workshops.roster_pdf",
-        summit=group.summit,
-        user=request.user,
-        detail=_roster_detail(group, draft),
+    content = services.roster_pdf(group, draft=draft)
+    return _roster_download(
+        request, group, draft, content=content, content_type="application/pdf", kind="pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="roster-{group.slug}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response

@@ -7,7 +7,6 @@ from django.utils import timezone
 from registrations.models import Registration
 from registrations.payments import services as checkout
 from tests.factories import RegistrationFactory, TicketTypeFactory
-from tests.stripe_fake import FakeStripe
 
 
 @pytest.fixture(autouse=True)
@@ -17,19 +16,6 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-@pytest.fixture
-def stripe_fake(settings):
-    """A Stripe-compatible server on 127.0.0.1, reached by the real stripe-python client."""
-    fake = FakeStripe().start()
-    settings.STRIPE_SECRET_KEY = fake.api_key
-    settings.STRIPE_WEBHOOK_SECRET = fake.webhook_secret
-    settings.STRIPE_API_BASE = fake.url
-    settings.STRIPE_MAX_NETWORK_RETRIES = 0
-    settings.SITE_URL = "https://summit.example.org"
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture
