@@ -63,10 +63,10 @@ def registrations(slug, clients, round_number):
 def measure(server, port, requests, clients, expected_status=201):
     before = cpu_split(server)
     seconds, latencies, results = run_load(port, requests, clients=clients)
-    cpu = cpu_per_request(before, cpu_split(server), len(requests))
+    cpu = cpu_per_request(before, cpu_split(server), len(requests), keys=("server", "postgres", "client"))
     figures = summary(seconds, latencies, len(requests))
     figures["errors"] = sum(1 for status, _ in results if status != expected_status)
-    figures["server_cpu"], figures["postgres_cpu"] = cpu
+    figures["server_cpu"], figures["postgres_cpu"], figures["client_cpu"] = cpu
     figures["results"] = results
     return figures
 
@@ -122,6 +122,7 @@ def main():
         "errors",
         "server CPU ms/req",
         "PostgreSQL CPU ms/req",
+        "load generator CPU ms/req",
         "confirmed",
     ]
     table(header, rows)
@@ -143,7 +144,7 @@ def main():
 def _median(runs):
     figures = {
         key: statistics.median(run[key] for run in runs)
-        for key in ("rps", "p50", "p99", "errors", "server_cpu", "postgres_cpu")
+        for key in ("rps", "p50", "p99", "errors", "server_cpu", "postgres_cpu", "client_cpu")
     }
     figures["confirmed"] = max(run["confirmed"] for run in runs)
     return figures
@@ -159,6 +160,7 @@ def _row(label, figures):
         f"{figures['errors']:g}",
         f"{figures['server_cpu']:.1f}",
         f"{figures['postgres_cpu']:.1f}",
+        f"{figures['client_cpu']:.1f}",
         figures.get("confirmed", ""),
     ]
 

@@ -195,13 +195,18 @@ def cpu_split(server):
                     postgres += _cpu_seconds(stat.parent.name)
             except (OSError, IndexError):
                 continue
-        return {"server": sum(_cpu_seconds(pid) for pid in workers), "postgres": postgres}
+        return {
+            "server": sum(_cpu_seconds(pid) for pid in workers),
+            "postgres": postgres,
+            "client": time.process_time(),  # this process: the load generator's threads
+        }
     except (OSError, ValueError, IndexError):
         return None
 
 
-def cpu_per_request(before, after, count):
-    """(server ms, PostgreSQL ms) per request between two cpu_split() readings."""
+def cpu_per_request(before, after, count, keys=("server", "postgres")):
+    """(server ms, PostgreSQL ms) per request between two cpu_split() readings; `keys` may add
+    "client" (the load generator, which shares the machine's cores)."""
     if not before or not after:
-        return float("nan"), float("nan")
-    return tuple((after[key] - before[key]) * 1000 / count for key in ("server", "postgres"))
+        return tuple(float("nan") for _ in keys)
+    return tuple((after[key] - before[key]) * 1000 / count for key in keys)
