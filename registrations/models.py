@@ -140,6 +140,9 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     waitlisted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Announcements stopped by the attendee (one-click unsubscribe); emails about their own
+    # registration still go out.
+    unsubscribed_at = models.DateTimeField(_("announcements stopped at"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -503,3 +506,77 @@ class BadgeSheetJob(models.Model):
         if not self.total:
             return 0
         return min(99, self.done * 100 // self.total)
+
+
+class Announcement(models.Model):
+    """A planner's message to an audience of attendees, written once in English and Spanish;
+    each attendee is sent the text of their language (registrations.announcements)."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="announcements")
+    subject_en = models.CharField(_("subject (English)"), max_length=200)
+    body_en = models.TextField(_("message (English)"), max_length=10000)
+    subject_es = models.CharField(_("subject (Spanish)"), max_length=200)
+    body_es = models.TextField(_("message (Spanish)"), max_length=10000)
+    # The filters as given to the API (announcements.services.AUDIENCE_KEYS): who it was for.
+    audience = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+
+    def __str__(self):
+        return self.subject_en
+
+
+class AnnouncementDelivery(models.Model):
+    """One attendee's copy of an announcement: queued, then sent or failed (a failed address
+    does not stop the others). No text of the attendee's is kept here."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="deliveries")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "registration"], name="announcement_delivery_once"
+            )
+        ]
+        indexes = [models.Index(fields=["announcement", "status"], name="announcement_delivery_status")]
+
+    def __str__(self):
+        return f"{self.announcement_id}/{self.registration_id}: {self.status}"
+
+
+class Reminder(models.Model):
+    """A reminder sent to the confirmed attendees `days_before` the summit starts (with the time,
+    the place, the badge and the private link), by `manage.py housekeeping`."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField(
+        _("days before the summit"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-days_before"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "days_before"], name="reminder_once_per_day")
+        ]
+
+    def __str__(self):
+        return str(self.days_before)

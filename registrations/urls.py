@@ -1,5 +1,7 @@
 from django.urls import path
 
+from registrations.announcements import api as announcement_api
+from registrations.announcements import views as announcement_views
 from registrations.badges import api as badge_api
 from registrations.badges import views as badge_views
 from registrations.door import api as checkin_api
@@ -40,6 +42,9 @@ api_urlpatterns = [
         "summits/<slug:slug>/registrations/export.csv",
         api.RegistrationExportAPI.as_view(),
         name="api-registrations-export",
+    ),
+    path(
+        "summits/<slug:slug>/messages/", announcement_api.AnnouncementListAPI.as_view(), name="api-messages"
     ),
     path("summits/<slug:slug>/checkins/", checkin_api.CheckInAPI.as_view(), name="api-checkins"),
     path(
@@ -97,6 +102,8 @@ urlpatterns = [
     path("summits/<slug:slug>/link/", views.send_link, name="send-link"),
     path("summits/<slug:slug>/staff/register/", views.assisted_registration, name="assisted"),
     path("r/<str:token>/", views.manage, name="manage"),
+    path("unsubscribe/<str:token>/", announcement_views.unsubscribe_page, name="unsubscribe"),
+    path("summits/<slug:slug>/messages/", announcement_views.announcements_page, name="messages"),
     path("summits/<slug:slug>/door/", checkin_views.door_page, name="door-page"),
     path("summits/<slug:slug>/door/sign-out/", checkin_views.door_sign_out, name="door-sign-out"),
     path("summits/<slug:slug>/door/links/", checkin_views.door_links_page, name="door-links"),

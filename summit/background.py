@@ -13,9 +13,10 @@ housekeeping and whenever a planner asks for a new run), and its requeued task d
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
+from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 STALLED_AFTER = datetime.timedelta(minutes=30)  # longer than any task of ours runs
@@ -51,3 +52,10 @@ def recover_stalled_tasks(*, older_than=STALLED_AFTER, max_attempts=MAX_ATTEMPTS
                 task.save(update_fields=["status"])
                 requeued += 1
     return requeued, failed
+
+
+def enqueued_in_transaction(task):
+    """Does `task.enqueue()` here write its row in the caller's open transaction (the database
+    task backend, production)? Then it commits exactly with the change it is about. Otherwise
+    (the immediate backend runs a task at once) the caller queues it after commit."""
+    return isinstance(task.get_backend(), DatabaseBackend) and connection.in_atomic_block

@@ -35,6 +35,7 @@ SUBJECTS = {
     "cancelled": _("Your registration for %(summit)s is cancelled"),
     "already_registered": _("Your registration for %(summit)s"),
     "manage_link": _("Your private link for %(summit)s"),
+    "reminder": _("See you soon at %(summit)s"),
 }
 
 # What an anonymous form post sends (registering, "send me my link"). A confirmation that
@@ -117,6 +118,7 @@ def build_registration_email(registration, kind):
             message.attach(
                 "summit.ics", calendar_invite(registration), "text/calendar; method=PUBLISH; charset=UTF-8"
             )
+        if kind in ("confirmed", "reminder"):
             attach_badge_png(message, registration)
         return message
 

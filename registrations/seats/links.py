@@ -1,5 +1,7 @@
 """Attendees' private links: signed, need no account, revocable by bumping link_version."""
 
+import uuid
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -8,6 +10,7 @@ from django.utils import timezone
 from registrations.models import Registration
 
 SALT = "summit.registrations.manage"
+UNSUBSCRIBE_SALT = "summit.registrations.unsubscribe"
 
 
 def manage_token(registration):
@@ -40,8 +43,6 @@ def registration_from_token(token):
 
 
 def _is_uuid(value):
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -55,3 +56,24 @@ def manage_path(registration):
 
 def manage_url(registration):
     return settings.SITE_URL + manage_path(registration)
+
+
+def unsubscribe_path(registration):
+    """The one-click link that stops announcements (never the emails about one's registration).
+    It does not change with the private link, so that an old announcement's link still works."""
+    token = signing.dumps(str(registration.public_id), salt=UNSUBSCRIBE_SALT)
+    return reverse("registrations:unsubscribe", kwargs={"token": token})
+
+
+def unsubscribe_url(registration):
+    return settings.SITE_URL + unsubscribe_path(registration)
+
+
+def registration_from_unsubscribe_token(token):
+    try:
+        public_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not _is_uuid(public_id):
+        return None
+    return Registration.objects.select_related("summit").filter(public_id=public_id).first()

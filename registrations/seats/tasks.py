@@ -4,9 +4,9 @@ import logging
 
 from django.db import DatabaseError, connection, transaction
 from django_tasks import task
-from django_tasks_db import DatabaseBackend
 
 from registrations.seats import emails
+from summit.background import enqueued_in_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def queue_email(registration, kind):
     transaction: it commits exactly when the change it tells of commits, and a crash between the
     two cannot lose the email. With another backend (the immediate one runs the task at once),
     it is queued after commit, so that nothing is sent for a change that is rolled back."""
-    if isinstance(send_registration_email.get_backend(), DatabaseBackend) and connection.in_atomic_block:
+    if enqueued_in_transaction(send_registration_email):
         _enqueue(registration, kind)
     else:
         transaction.on_commit(lambda: _enqueue(registration, kind))

@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registrations.models import Registration
+from registrations.models import Registration, Reminder
 from registrations.setup import services as setup
 from summit.admin import PlanningGroupInline, SummitChoicesMixin, SummitScopedAdmin
 from summit.errors import DomainError
@@ -109,6 +109,16 @@ class TicketTypeInline(SummitChoicesMixin, admin.TabularInline):
         return RefusedFormSet
 
 
+class ReminderInline(admin.TabularInline):
+    """Reminder emails to confirmed attendees, a number of days before the summit (sent by
+    housekeeping; see registrations.announcements)."""
+
+    model = Reminder
+    extra = 0
+    fields = ["days_before", "sent_at"]
+    readonly_fields = ["sent_at"]
+
+
 @admin.register(Summit)
 class SummitAdmin(SetupServiceAdmin):
     summit_lookup = "id"
@@ -116,7 +126,7 @@ class SummitAdmin(SetupServiceAdmin):
     list_display = ["name", "slug", "starts_at", "venue", "capacity"]
     search_fields = ["name", "slug", "venue"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [TicketTypeInline, PlanningGroupInline]
+    inlines = [TicketTypeInline, PlanningGroupInline, ReminderInline]
     change_form_template = "admin/summit/summit/change_form.html"
     fieldsets = [
         (None, {"fields": ["name", "name_es", "slug", "description", "description_es", "contact_email"]}),

@@ -146,6 +146,12 @@ def attendee_site(base_url, *, language="en"):
             page.locator("main button[type=submit]").click()
         page.wait_for_url(f"**{target}")
 
+    def unsubscribed(page):
+        page.goto(base_url + links.unsubscribe_path(confirmed))
+        with page.expect_navigation():
+            page.locator("main form[method=post] button[type=submit]").click()
+        page.wait_for_selector("main .notice.ok")
+
     def door_search(page):
         door(page)
         page.fill("#q", "ros")
@@ -175,6 +181,8 @@ def attendee_site(base_url, *, language="en"):
         "vote (private link)": goto(links.manage_path(voter) + "vote/"),
         "facilitator (own group)": facilitator,
         "staff sign-in": goto("/accounts/login/"),
+        "announcements: unsubscribe (asks first)": goto(links.unsubscribe_path(confirmed)),
+        "announcements: unsubscribed": unsubscribed,
     }
 
 
@@ -227,4 +235,6 @@ PAGE_NAMES = [
     "vote (private link)",
     "facilitator (own group)",
     "staff sign-in",
+    "announcements: unsubscribe (asks first)",
+    "announcements: unsubscribed",
 ]
