@@ -3,7 +3,7 @@ unsubscribe (RFC 8058). Run by tasks.send_announcement_task."""
 
 import logging
 
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -25,18 +25,22 @@ def deliver_announcement(announcement_id):
     queued = AnnouncementDelivery.objects.filter(
         announcement=announcement, status=AnnouncementDelivery.Status.QUEUED
     ).select_related("registration")
+    connection = get_connection()  # one SMTP session for them all, reopened after a failure
     for delivery in queued.iterator(chunk_size=200):
         registration = delivery.registration
         if not registration.email or registration.unsubscribed_at:
             delivery.status = AnnouncementDelivery.Status.FAILED
         else:
             try:
-                announcement_email(announcement, registration).send()
+                message = announcement_email(announcement, registration)
+                message.connection = connection
+                message.send()
             except Exception:
                 logger.exception(
                     "announcement %s to registration %s failed", announcement.pk, registration.pk
                 )
                 delivery.status = AnnouncementDelivery.Status.FAILED
+                connection.close()
             else:
                 delivery.status = AnnouncementDelivery.Status.SENT
                 delivery.sent_at = timezone.now()
@@ -45,6 +49,7 @@ def deliver_announcement(announcement_id):
             sent += 1
         else:
             failed += 1
+    connection.close()
     Announcement.objects.filter(pk=announcement.pk).update(finished_at=timezone.now())
     return sent, failed
 
