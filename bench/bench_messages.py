@@ -49,7 +49,16 @@ def main():
     manage(env, "seed_demo", "--summit", "msg", "--attendees", str(RECIPIENTS), "--capacity", str(RECIPIENTS))
     token = (
         subprocess.run(
-            [sys.executable, "manage.py", "create_staff", "planner@example.org", "--summit", "msg", "--role", "planner"],
+            [
+                sys.executable,
+                "manage.py",
+                "create_staff",
+                "planner@example.org",
+                "--summit",
+                "msg",
+                "--role",
+                "planner",
+            ],
             cwd=ROOT,
             env=env,
             check=True,
@@ -61,8 +70,12 @@ def main():
     )
     # The registration emails of the seeding are not part of this: start from an empty queue.
     subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django_tasks_db.models import DBTaskResult; "
-         "DBTaskResult.objects.all().delete()"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django_tasks_db.models import DBTaskResult; "
+            "DBTaskResult.objects.all().delete()",
+        ],
         cwd=ROOT,
         env={**env, "DJANGO_SETTINGS_MODULE": "summit.settings"},
         check=True,
@@ -113,7 +126,13 @@ def main():
             worker.terminate()
             worker.wait(timeout=30)
     table(
-        ["recipients", "queued in s (the request)", "all sent in s (worker)", "emails received", "web answer during sending, max ms"],
+        [
+            "recipients",
+            "queued in s (the request)",
+            "all sent in s (worker)",
+            "emails received",
+            "web answer during sending, max ms",
+        ],
         [[answer["count"], f"{queued_s:.2f}", f"{sent_s:.1f}", Sink.received, f"{max(probe_ms or [0]):.0f}"]],
     )
     met = queued_s < 5 and Sink.received == answer["count"]
