@@ -16,8 +16,10 @@ MISSING_CHOICE = _("Please choose one.")
 EMPTY_CODES = {"blank", "null", "required"}
 
 
+# No maxlength in the page: a browser cuts a paste to it silently. The serializer refuses what
+# is too long, naming the field, and the text stays in the field to be shortened.
 def _text(label, hint, *, max_length, required=False, autocomplete=None, input_type="text"):
-    attrs = {"maxlength": max_length}
+    attrs = {}
     if autocomplete:
         attrs["autocomplete"] = autocomplete
     widget = {"text": forms.TextInput, "email": forms.EmailInput, "tel": forms.TextInput}[input_type](
@@ -30,13 +32,25 @@ def _text(label, hint, *, max_length, required=False, autocomplete=None, input_t
     )
 
 
+class TicketSelect(forms.RadioSelect):
+    """Radio buttons for ticket types; those that cannot be had now are shown disabled."""
+
+    unavailable = frozenset()  # the slugs to disable, set by the form
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value in self.unavailable:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 def _area(label, hint):
     return forms.CharField(
         label=label,
         help_text=hint,
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -61,7 +75,7 @@ class RegistrationForm(forms.Form):
         choices=Sector.choices,
         widget=forms.RadioSelect,
     )
-    ticket_type = forms.ChoiceField(label=_("Ticket"), widget=forms.RadioSelect)
+    ticket_type = forms.ChoiceField(label=_("Ticket"), widget=TicketSelect)
     promo_code = _text(
         _("Promo code"), _("Optional. If you were given one for a paid ticket."), max_length=40
     )
@@ -122,20 +136,24 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.summit = summit
         paid_ok = payments.payments_enabled()
-        tickets = []
-        for ticket in summit.ticket_types.filter(active=True):
+        active = list(summit.ticket_types.filter(active=True))
+        tickets, unavailable = [], []
+        for ticket in active:
             price = _("free") if ticket.is_free else format_money(ticket.price, ticket.currency)
             label = f"{ticket.display_name} ({price})"
             if not ticket.is_free and not paid_ok:
+                # Shown, so people know it exists, but disabled: it cannot be bought now.
                 # Not inside an f-string: makemessages cannot see a _() there.
                 label = _("%(ticket)s: not available online right now") % {"ticket": label}
+                unavailable.append(ticket.slug)
             tickets.append((ticket.slug, label))
         self.fields["ticket_type"].choices = tickets
-        active = list(summit.ticket_types.filter(active=True))
-        self.has_paid_types = any(not t.is_free for t in active)
-        if not self.has_paid_types:
+        self.fields["ticket_type"].widget.unavailable = frozenset(unavailable)
+        # A promo code and "I cannot afford it" only apply to a paid ticket one can choose.
+        paid_choosable = paid_ok and any(not t.is_free for t in active)
+        if not paid_choosable:
             del self.fields["promo_code"]
-        if not (self.has_paid_types and any(t.is_free for t in active)):
+        if not (paid_choosable and any(t.is_free for t in active)):
             del self.fields["cannot_afford"]
         if len(tickets) == 1:
             self.fields["ticket_type"].initial = tickets[0][0]

@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -85,7 +87,7 @@ def summit_page(request, slug):
                 checkout_url = getattr(registration, "checkout_url", None)
                 if checkout_url:
                     return redirect(checkout_url)
-                return redirect(reverse("registrations:thanks", kwargs={"slug": summit.slug}))
+                return redirect(thanks_path(registration))
             status = 400 if error is None else 409
     context = {
         "summit": summit,
@@ -97,11 +99,42 @@ def summit_page(request, slug):
     return render(request, "registrations/summit.html", context, status=status)
 
 
+THANKS_SALT = "summit.registrations.thanks"
+THANKS_MAX_AGE = 3600  # seconds: the page right after registering, not a status page to bookmark
+
+
+def thanks_path(registration):
+    """The thanks page, told what the registration came to (its status and waitlist place),
+    signed so that no link can make the page say an outcome nobody had. Nothing personal is in
+    it; a stand-in for a known email (services.register_attendee) gets the page a new
+    registration would."""
+    outcome = signing.dumps(
+        {"status": registration.status, "position": rules.waitlist_position(registration)}, salt=THANKS_SALT
+    )
+    path = reverse("registrations:thanks", kwargs={"slug": registration.summit.slug})
+    return f"{path}?{urlencode({'r': outcome})}"
+
+
+def _thanks_outcome(value):
+    """thanks_path's {status, position}, or {} when there is none (or it is old or forged)."""
+    try:
+        outcome = signing.loads(value, salt=THANKS_SALT, max_age=THANKS_MAX_AGE)
+    except signing.BadSignature:
+        return {}
+    return outcome if isinstance(outcome, dict) else {}
+
+
 @never_cache
 def thanks(request, slug):
     activate_attendee_language(request)
     summit = get_object_or_404(Summit, slug=slug)
-    return render(request, "registrations/thanks.html", {"summit": summit})
+    outcome = _thanks_outcome(request.GET.get("r", ""))
+    context = {
+        "summit": summit,
+        "status": outcome.get("status"),
+        "position": outcome.get("position"),
+    }
+    return render(request, "registrations/thanks.html", context)
 
 
 @never_cache

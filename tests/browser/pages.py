@@ -14,6 +14,7 @@ from registrations.badges.codes import badge_code
 from registrations.door.links import create_door_link
 from registrations.models import Registration
 from registrations.seats import links
+from registrations.seats.views import thanks_path
 from tests.factories import (
     GroupPreferenceFactory,
     PlanningGroupFactory,
@@ -162,6 +163,8 @@ def attendee_site(base_url, *, language="en"):
         "registration": goto(f"/summits/{SLUG}/"),
         "registration with errors": submit_empty(f"/summits/{SLUG}/"),
         "thanks": goto(f"/summits/{SLUG}/thanks/"),
+        "thanks (confirmed)": goto(thanks_path(confirmed)),
+        "thanks (waitlisted)": goto(thanks_path(waitlisted)),
         "send link": goto(f"/summits/{SLUG}/link/"),
         "send link with errors": submit_empty(f"/summits/{SLUG}/link/"),
         "manage (confirmed, badge)": goto(links.manage_path(confirmed)),
@@ -216,6 +219,8 @@ PAGE_NAMES = [
     "registration",
     "registration with errors",
     "thanks",
+    "thanks (confirmed)",
+    "thanks (waitlisted)",
     "send link",
     "send link with errors",
     "manage (confirmed, badge)",

@@ -1,8 +1,11 @@
 """Emails in the attendee's language, HTML and plain text, with a calendar invite."""
 
+import datetime
+
 import icalendar
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from registrations.models import Registration
 from registrations.seats import emails, links
@@ -95,7 +98,7 @@ def test_the_confirmation_still_has_the_summit_the_date_the_link_and_the_badge(s
     emails.send_registration_email(registration.pk, "confirmed")
 
     message = mail.outbox[0]
-    assert "You are registered for Santa Barbara Mobility Summit." in message.body
+    assert "Your registration for Santa Barbara Mobility Summit is confirmed." in message.body
     assert emails.summit_when(summit) in message.body
     assert links.manage_url(registration) in message.body
     assert [a[0] for a in message.attachments] == ["summit.ics", "badge-sb25.png"]
@@ -148,3 +151,65 @@ def test_emails_the_attendee_did_not_ask_for_from_a_form_are_not_limited(summit,
     emails.send_registration_email(registration.pk, "seat_offered")
 
     assert len(mail.outbox) == 6
+
+
+def test_a_seat_offer_held_until_a_time_in_the_morning_reads_without_a_double_period(summit):
+    # English times end in "a.m." or "p.m.": a sentence must not end right after one.
+    nine_am = (timezone.now() + datetime.timedelta(days=1)).astimezone(summit.tz).replace(hour=9, minute=30)
+    registration = RegistrationFactory(
+        summit=summit,
+        status="waitlisted",
+        confirmed_at=None,
+        waitlisted_at=timezone.now(),
+        offer_expires_at=nine_am,
+    )
+
+    emails.send_registration_email(registration.pk, "seat_offered")
+
+    body = mail.outbox[0].body
+    assert "We hold it for you until " in body and "9:30 a.m.: open your private link" in body
+    assert ".." not in body
+
+
+@pytest.mark.parametrize(
+    "kind", ["confirmed", "already_registered", "waitlisted", "seat_offered", "cancelled"]
+)
+def test_spanish_emails_address_the_attendee_whatever_their_gender(summit, kind):
+    registration = RegistrationFactory(
+        summit=summit, language="es", offer_expires_at=timezone.now() + datetime.timedelta(hours=5)
+    )
+
+    emails.send_registration_email(registration.pk, kind)
+
+    message = mail.outbox[0]
+    for text in (message.subject, message.body):
+        assert "inscrit" not in text  # inscrito / inscrita: say "su inscripción" instead
+    if kind == "confirmed":
+        name = summit.name_es
+        assert message.subject == f"Su inscripción en {name} está confirmada"
+        assert f"Su inscripción en {name} está confirmada." in message.body
+    if kind == "already_registered":
+        assert "Su inscripción ya existe, así que nada cambió." in message.body
+
+
+@pytest.mark.parametrize(
+    ("language", "hours", "sentence"),
+    [
+        ("en", 1, "If a seat opens, we email you and hold it for you for 1 hour."),
+        ("en", 48, "If a seat opens, we email you and hold it for you for 48 hours."),
+        ("es", 1, "Si se libera un lugar, le escribimos y se lo guardamos durante 1 hora."),
+        ("es", 48, "Si se libera un lugar, le escribimos y se lo guardamos durante 48 horas."),
+    ],
+)
+def test_the_waitlist_email_says_how_long_a_free_seat_is_held_in_the_right_plural(
+    summit, language, hours, sentence
+):
+    summit.offer_hours = hours
+    summit.save()
+    registration = RegistrationFactory(
+        summit=summit, language=language, status="waitlisted", confirmed_at=None, waitlisted_at=timezone.now()
+    )
+
+    emails.send_registration_email(registration.pk, "waitlisted")
+
+    assert sentence in mail.outbox[0].body

@@ -108,8 +108,9 @@ def test_guesses_at_one_summit_do_not_lock_another(api, partner_type, frozen_rat
 
 
 def test_the_registration_page_keeps_the_rest_of_the_form_when_guesses_are_refused(
-    client, api, partner_type, frozen_rate_window
+    client, api, partner_type, frozen_rate_window, stripe_fake
 ):
+    # With payments on: otherwise the page offers no paid ticket, and so no promo code field.
     guess_wrong(api, 21)
 
     response = client.post(

@@ -233,7 +233,7 @@ def test_payment_pages_answer_only_the_private_link_and_greet_nobody_by_id(
     # The private link opens them.
     page = client.get(f"/r/{links.manage_token(paid)}/paid/")
     assert page.status_code == 200
-    assert "Thank you, Rosalinda." in page.content.decode()
+    assert "Thank you, Rosalinda!" in page.content.decode()
     assert client.get(f"/r/{links.manage_token(pending)}/payment-cancelled/").status_code == 200
     assert client.get(f"/r/{links.manage_token(pending)}/pay/").status_code == 302
 
@@ -248,7 +248,7 @@ def test_stripes_return_to_the_private_link_confirms_the_payment(client, stripe_
     )
     page = client.get(back.removeprefix("https://summit.example.org"))
     assert page.status_code == 200
-    assert f"Thank you, {registration.first_name}." in page.content.decode()
+    assert f"Thank you, {registration.first_name}!" in page.content.decode()
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CONFIRMED
     cancel = session["cancel_url"].removeprefix("https://summit.example.org")
