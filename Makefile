@@ -5,8 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-DEMO_ENV := DEBUG=1
 PORT ?= 8000
+# Links in the demo's emails point at the port the demo serves (SITE_URL in the environment wins).
+SITE_URL ?= http://127.0.0.1:$(PORT)
+DEMO_ENV := DEBUG=1 SITE_URL=$(SITE_URL)
 
 .PHONY: demo test lint bench messages check-messages trust clean
 

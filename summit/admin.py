@@ -5,10 +5,15 @@ rules), so they live in registrations/setup/admin.py: summit imports neither reg
 workshops."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from summit import audit
 from summit.models import AuditEvent, PlanningGroup, PromoCode, StaffRole, Summit, TicketType
+from summit.timezones import activate_summit_time_zone, zone_label
 
 
 def planner_summit_ids(user):
@@ -34,11 +39,64 @@ class SummitChoicesMixin:
                 )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A time typed here is read in the summit's zone (SummitScopedAdmin activated it): say which.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        name = getattr(request, "summit_time_zone", None)
+        if name and formfield is not None and isinstance(db_field, models.DateTimeField):
+            in_zone = format_lazy(_("In {zone}."), zone=zone_label(name))
+            formfield.help_text = (
+                format_lazy("{} {}", formfield.help_text, in_zone) if formfield.help_text else in_zone
+            )
+        return formfield
+
 
 class SummitScopedAdmin(SummitChoicesMixin, admin.ModelAdmin):
-    """Planners see and pick only the summits they plan; superusers see everything."""
+    """Planners see and pick only the summits they plan; superusers see everything. Its pages
+    show times, and read them, in the time zone of the summit they are about."""
 
     summit_lookup = "summit"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        activate_summit_time_zone(request, self.form_time_zone(request, object_id))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        activate_summit_time_zone(request, self.list_time_zone(request))
+        return super().changelist_view(request, extra_context)
+
+    def form_time_zone(self, request, object_id):
+        """The zone of the object's summit; on an add form, of the summit chosen in it (posted,
+        or `?summit=` in the link), else as on the list."""
+        if object_id is not None:
+            obj = self.get_object(request, unquote(object_id))
+            return self.summit_of(obj).timezone if obj is not None else None
+        chosen = request.POST.get("summit") or request.GET.get("summit") or ""
+        if chosen.isdigit():
+            return self.visible_summits(request).filter(pk=chosen).values_list("timezone", flat=True).first()
+        return self.list_time_zone(request)
+
+    def list_time_zone(self, request):
+        """The zone of the summit the list is filtered to, else the one zone that all the summits
+        this planner sees share (None when they are in several)."""
+        summits = self.visible_summits(request)
+        chosen = request.GET.get(f"{self.summit_lookup}__id__exact") or ""
+        if chosen.isdigit():
+            summits = summits.filter(pk=chosen)
+        zones = list(summits.order_by("timezone").values_list("timezone", flat=True).distinct()[:2])
+        return zones[0] if len(zones) == 1 else None
+
+    def summit_of(self, obj):
+        if isinstance(obj, Summit):
+            return obj
+        for name in self.summit_lookup.split("__"):
+            obj = getattr(obj, name)
+        return obj
+
+    def visible_summits(self, request):
+        if request.user.is_superuser:
+            return Summit.objects.all()
+        return Summit.objects.filter(id__in=planner_summit_ids(request.user))
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

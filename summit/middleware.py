@@ -3,8 +3,13 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from summit.models import Summit
+from summit.timezones import activate_summit_time_zone
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +36,31 @@ class StaffIdleTimeoutMiddleware:
                 # Written at most once a minute, to keep session writes off hot paths.
                 request.session[SESSION_KEY] = now
         return self.get_response(request)
+
+
+class SummitTimeZoneMiddleware:
+    """A summit's pages (`/summits/<slug>/...`) show times, and read times typed into their forms,
+    in the summit's time zone (API requests keep the default, UTC). The summit-scoped admin activates
+    the zone of the summit its page is about (summit.admin); whatever a request activates ends
+    with it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with timezone.override(None):  # UTC unless this request's page belongs to a summit
+            return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("slug")
+        if not slug or not request.resolver_match.route.startswith("summits/"):
+            return
+        try:
+            name = Summit.objects.filter(slug=slug).values_list("timezone", flat=True).first()
+        except DatabaseError:
+            return  # the view meets the outage too and answers 503 (DatabaseUnavailableMiddleware)
+        if name:
+            activate_summit_time_zone(request, name)
 
 
 class DatabaseUnavailableMiddleware:

@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "summit.middleware.StaffIdleTimeoutMiddleware",
+    "summit.middleware.SummitTimeZoneMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last, so that it sees a view's database errors first: 503 + Retry-After during an outage.
     "summit.middleware.DatabaseUnavailableMiddleware",
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "summit.timezones.time_zone",
             ],
         },
     },

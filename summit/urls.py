@@ -21,11 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Staff who are not planners (facilitators, navigators, volunteers with a password) sign in here.
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="summit/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", views.StaffLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", include(api_patterns)),
     path("", views.home, name="home"),

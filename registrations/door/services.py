@@ -419,6 +419,12 @@ def _check_ins_over_time(summit, bucket_minutes):
 
 
 def _flagged_admissions(summit):
+    """Offline admissions the server refused, with their times in the summit's zone (as the
+    check-ins over time)."""
+
+    def local(moment):
+        return timezone.localtime(moment, summit.tz).isoformat()
+
     flagged = []
     for log in (
         ScanLog.objects.filter(summit=summit, flagged=True)
@@ -428,13 +434,13 @@ def _flagged_admissions(summit):
         first = getattr(log.registration, "check_in", None) if log.registration else None
         flagged.append(
             {
-                "scanned_at": log.scanned_at.isoformat(),
+                "scanned_at": local(log.scanned_at),
                 "name": str(log.registration) if log.registration else "",
                 "device": log.device,
                 "by": staff_label(log.by),
                 "result": log.result,
                 "reason": log.reason,
-                "first_checked_in_at": first.checked_in_at.isoformat() if first else None,
+                "first_checked_in_at": local(first.checked_in_at) if first else None,
                 "first_by": staff_label(first.by) if first else "",
                 "first_device": first.device if first else "",
             }

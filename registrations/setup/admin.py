@@ -8,6 +8,8 @@ imports neither registrations nor workshops); the generic helpers stay there. Re
 registrations/admin.py imports this module.
 """
 
+import zoneinfo
+
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +150,16 @@ class SummitAdmin(SetupServiceAdmin):
         ),
         (_("Personal data"), {"fields": ["retention_until", "purged_at"]}),
     ]
+
+    def form_time_zone(self, request, object_id):
+        # A summit's form is read in the zone the same form gives it (a planner correcting the
+        # zone keeps the times as typed); shown in its saved zone, a new one in the default zone.
+        posted = request.POST.get("timezone", "") if request.method == "POST" else ""
+        if posted in zoneinfo.available_timezones():
+            return posted
+        if object_id is None:
+            return Summit._meta.get_field("timezone").default
+        return super().form_time_zone(request, object_id)
 
     def get_readonly_fields(self, request, obj=None):
         # The slug is in every link and flyer already out; the API does not change it either.

@@ -370,3 +370,35 @@ def test_moving_people_in_the_admin_places_them_in_the_chosen_group_locked(plann
     refused = act(planner, "move_to_group", person, apply="yes", group=elsewhere.pk).content.decode()
     assert "Select a valid choice" in refused
     assert Assignment.objects.get().group == group
+
+
+# -- times in the summit's own time zone -----------------------------------------------------
+
+
+def test_the_summit_form_shows_and_saves_its_times_in_the_summits_time_zone(planner, summit):
+    los_angeles = summit.tz
+    summit.starts_at = datetime.datetime(2030, 1, 3, 8, 30, tzinfo=los_angeles)
+    summit.ends_at = datetime.datetime(2030, 1, 3, 16, 30, tzinfo=los_angeles)
+    summit.save()
+
+    form = planner.get(summit_url(summit)).content.decode()
+    response = post_change_form(planner, summit_url(summit), {"ends_at_1": "20:30:00"})
+
+    assert 'name="starts_at_0" value="2030-01-03"' in form
+    assert 'name="starts_at_1" value="08:30:00"' in form
+    assert "In Pacific Time." in form
+    assert response.status_code == 302
+    ends_at = Summit.objects.get(pk=summit.pk).ends_at
+    assert ends_at == datetime.datetime(2030, 1, 3, 20, 30, tzinfo=los_angeles)
+
+
+def test_a_registration_in_the_admin_shows_its_times_in_the_summits_time_zone(planner, summit):
+    offer_ends = datetime.datetime(2030, 1, 3, 20, 30, tzinfo=summit.tz)  # 04:30 on Jan. 4 in UTC
+    registration = RegistrationFactory(
+        summit=summit, status="waitlisted", confirmed_at=None, offer_expires_at=offer_ends
+    )
+
+    page = planner.get(f"/admin/registrations/registration/{registration.pk}/change/").content.decode()
+
+    assert "Jan. 3, 2030, 8:30 p.m." in page
+    assert "Times on this page are in Pacific Time." in page

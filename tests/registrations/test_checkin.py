@@ -403,13 +403,13 @@ def test_dashboard_figures_exactly(summit, volunteer):
         ],
         "flagged": [
             {
-                "scanned_at": flag.scanned_at.isoformat(),
+                "scanned_at": flag.scanned_at.astimezone(summit.tz).isoformat(),
                 "name": "Ana Lee",
                 "device": "South door",
                 "by": "Ana",
                 "result": "already_checked_in",
                 "reason": "",
-                "first_checked_in_at": "2026-05-02T16:03:00+00:00",
+                "first_checked_in_at": "2026-05-02T09:03:00-07:00",  # the summit's local time
                 "first_by": "Ana",
                 "first_device": "",
             }

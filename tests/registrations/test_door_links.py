@@ -276,3 +276,28 @@ def test_door_link_command_revokes_by_id(summit):
 
     link.refresh_from_db()
     assert link.revoked_at is not None
+
+
+def test_the_door_links_page_says_links_work_until_the_summit_ends_in_its_own_time_zone(summit):
+    los_angeles = summit.tz
+    summit.starts_at = datetime.datetime(2030, 1, 3, 8, 30, tzinfo=los_angeles)
+    summit.ends_at = datetime.datetime(2030, 1, 3, 16, 30, tzinfo=los_angeles)  # 00:30 on Jan. 4 in UTC
+    summit.save()
+    planner = UserFactory()
+    StaffRoleFactory(user=planner, summit=summit, role=StaffRole.Role.PLANNER)
+    browser = Client()
+    browser.force_login(planner)
+
+    page = browser.get("/summits/sb25/door/links/").content.decode()
+
+    assert "until the summit ends (Jan. 3, 2030, 4:30 p.m. Pacific Time)" in page
+
+
+def test_the_door_link_command_says_until_when_in_the_summits_time_zone(summit):
+    summit.ends_at = datetime.datetime(2030, 1, 3, 16, 30, tzinfo=summit.tz)
+    summit.save()
+    err = io.StringIO()
+
+    call_command("door_link", "sb25", "--label", "North door", stdout=io.StringIO(), stderr=err)
+
+    assert "valid until 2030-01-03 16:30 PST (America/Los_Angeles)" in err.getvalue()

@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from registrations.badges.codes import badge_code
 from registrations.seats.links import manage_path
@@ -207,3 +210,24 @@ def test_planner_page_builds_and_downloads_a_report(summit, housing):
     assert f"/summits/sb25/reports/{snapshot.pk}/download/" in page
     download = planner.get(f"/summits/sb25/reports/{snapshot.pk}/download/")
     assert download["Content-Type"] == "application/pdf"
+
+
+def test_a_round_set_to_close_at_half_past_eight_pm_shows_and_keeps_8_30_pm_in_the_summits_zone(summit):
+    # The summit is in Los Angeles (its factory's zone); 20:30 there is 04:30 the next day in UTC.
+    planner = logged_in(summit, StaffRole.Role.PLANNER)
+    page = "/summits/sb25/recommendations/review/"
+
+    form = planner.get(page).content.decode()
+    saved = planner.post(
+        page, {"action": "open_round", "title": "Closing vote", "closes_at": "2030-01-03T20:30"}
+    )
+    shown = planner.get(page).content.decode()
+    with translation.override("es"):  # and back to English after it, for the tests that follow
+        en_espanol = planner.get(page, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert "Closes at (Pacific Time)" in form
+    assert saved.status_code == 302
+    closes_at = summit.voting_rounds.get().closes_at
+    assert closes_at.astimezone(summit.tz).replace(tzinfo=None) == datetime.datetime(2030, 1, 3, 20, 30)
+    assert "Jan. 3, 2030, 8:30 p.m. Pacific Time" in shown
+    assert "3 de enero de 2030 a las 20:30 hora del Pacífico" in en_espanol

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from registrations.door.links import DoorLinkError, create_door_link, door_link_url, revoke_door_link
 from registrations.models import DoorLink
@@ -37,7 +38,8 @@ class Command(BaseCommand):
             link, token = create_door_link(summit=summit, label=label)
         except DoorLinkError as exc:
             raise CommandError(str(exc.message)) from exc
+        ends = timezone.localtime(summit.ends_at, summit.tz)
         self.stderr.write(
-            f"Door link {link.label!r} for {summit.slug}, valid until {summit.ends_at:%Y-%m-%d %H:%M %Z}"
+            f"Door link {link.label!r} for {summit.slug}, valid until {ends:%Y-%m-%d %H:%M %Z} ({summit.timezone})"
         )
         self.stdout.write(door_link_url(token, base=settings.SITE_URL))
