@@ -31,21 +31,11 @@ from workshops.models import (
 )
 from workshops.recommendations import services as recommendations
 from workshops.recommendations import voting
+from workshops.recommendations.forms import RecommendationForm
 from workshops.recommendations.serializers import (
     RecommendationInputSerializer,
     RecommendationUpdateSerializer,
 )
-
-MULTI_FIELDS = ("predictors", "dimensions")
-
-
-def _form_data(post):
-    data = {key: post.get(key) for key in post if key not in MULTI_FIELDS and key != "csrfmiddlewaretoken"}
-    for key in MULTI_FIELDS:
-        data[key] = post.getlist(key)
-    if data.get("lever") == "":
-        data["lever"] = None
-    return data
 
 
 def _wants_json(request):
@@ -82,43 +72,46 @@ def facilitate(request, slug, group_slug):
     group = get_object_or_404(PlanningGroup.objects.select_related("summit"), summit=summit, slug=group_slug)
     if not recommendations.may_work_on_group(request.user, group):
         raise PermissionDenied
-    errors, message, status, edited = {}, None, 200, None
+    framework = _framework_choices()
+    # A refused form is shown again as it was sent, its errors beside its fields and, linked to
+    # them, in the summary at the top: nothing typed is lost.
+    refused = {"rec_form": None, "quote": None, "tally": None}
+    summary, status, edited = [], 200, None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "save":
-                edited, errors = _save_recommendation(request, group)
-                message = None if errors else _("Saved.")
+                edited, rec_form = _save_recommendation(request, group, framework)
+                if rec_form is not None:
+                    refused["rec_form"], summary = rec_form, rec_form.error_summary()
             elif action == "quote":
                 _save_quote(request, group)
-                message = _("Quote added.")
             elif action == "tally":
                 _save_tally(request, group)
-                message = _("Paper dots saved.")
             else:
-                errors = {"action": [_("Unknown action.")]}
+                summary = [("", "", _("Unknown action."))]
         except DomainError as exc:
-            errors = {exc.field or "__all__": [str(exc.message)]}
-            status = exc.status_code
-        if errors and status == 200:
+            summary, status = _refused_entry(group, action, request.POST, exc, refused), exc.status_code
+        if summary and status == 200:
             status = 400
         if _wants_json(request):
             return JsonResponse(
                 {
-                    "ok": not errors,
-                    "id": edited.pk if edited else None,
-                    "reference": edited.reference if edited else None,
-                    "errors": errors,
+                    "ok": not summary,
+                    "id": edited.pk if edited and not summary else None,
+                    "reference": edited.reference if edited and not summary else None,
+                    "errors": [f"{label}: {text}" if label else text for _id, label, text in summary],
                 },
                 status=status,
             )
-        if not errors:
+        if not summary:
             return redirect(f"{request.path}?saved=1")
     recs = list(
         Recommendation.objects.filter(group=group)
         .select_related("pillar", "lever", "paper_tally")
         .prefetch_related("predictors", "dimensions", "quotes")
     )
+    forms, new_form = _recommendation_forms(group, recs, framework, refused=refused["rec_form"])
     roster = Registration.objects.filter(group=group, status=Registration.Status.CONFIRMED)
     shared = list(
         roster.filter(share_with_group=True)
@@ -129,37 +122,74 @@ def facilitate(request, slug, group_slug):
         "summit": summit,
         "group": group,
         "recommendations": recs,
+        "forms": forms,
+        "new_form": new_form,
         "roster": shared,
         "not_shared": roster.count() - len(shared),
-        "errors": errors,
-        "posted": request.POST if errors else None,
-        "message": message or (_("Saved.") if request.GET.get("saved") else None),
+        "error_summary": summary,
+        "refused": refused,
+        "message": _("Saved.") if request.GET.get("saved") and not summary else None,
         "is_planner": has_role(request.user, summit, PLANNER),
-        **_framework_choices(),
+        **framework,
     }
     return render(request, "workshops/facilitate.html", context, status=status)
 
 
-def _save_recommendation(request, group):
+def _recommendation_forms(group, recs, framework, *, refused):
+    """A form for each recommendation and one for a new one; the refused form takes its place."""
+
+    def form_for(rec):
+        if refused is not None and refused.recommendation == rec:
+            return refused
+        return RecommendationForm(group=group, recommendation=rec, framework=framework)
+
+    return [{"rec": rec, "form": form_for(rec)} for rec in recs], form_for(None)
+
+
+def _refused_entry(group, action, post, exc, refused):
+    """The error summary of a refused quote or tally, linked to its field; what was sent is
+    kept in `refused`, to be shown again in its form."""
+    text = str(exc.message)
+    if action == "quote":
+        refused["quote"] = {"values": post, "error": text}
+        return [("quote-text", _("Quote"), text)]
+    if action == "tally":
+        rec = _group_recommendation(group, post.get("recommendation"))
+        refused["tally"] = {"rec": rec.pk, "dots": post.get("dots", ""), "error": text}
+        return [(f"tally-{rec.pk}", f"{rec.reference} {rec.title}", text)]
+    return [("", "", text)]
+
+
+def _group_recommendation(group, pk):
+    """The group's recommendation with this id (as sent by a form), or a 404."""
+    if not (pk or "").isdigit():
+        raise Http404
+    return get_object_or_404(Recommendation, group=group, pk=pk)
+
+
+def _save_recommendation(request, group, framework):
+    """(the recommendation, None) once saved; (the recommendation or None, the form with the
+    serializer's errors) when refused."""
     rec_id = request.POST.get("recommendation_id")
-    data = _form_data(request.POST)
-    data.pop("action", None)  # the form's own action field; the proposed action travels as action_text
-    data.pop("recommendation_id", None)
-    if "action_text" in data:
-        data["action"] = data.pop("action_text")
-    if rec_id:
-        rec = get_object_or_404(Recommendation, group=group, pk=rec_id)
+    rec = _group_recommendation(group, rec_id) if rec_id else None
+    form = RecommendationForm(request.POST, group=group, recommendation=rec, framework=framework)
+    data = form.as_input()
+    if rec is not None:
         serializer = RecommendationUpdateSerializer(data=data, context={"summit": group.summit}, partial=True)
         if not serializer.is_valid():
-            return rec, serializer.errors
-        return recommendations.update_recommendation(rec, data=serializer.validated_data, by=request.user), {}
+            form.add_serializer_errors(serializer.errors)
+            return rec, form
+        return recommendations.update_recommendation(
+            rec, data=serializer.validated_data, by=request.user
+        ), None
     data["group"] = group.slug
     serializer = RecommendationInputSerializer(data=data, context={"summit": group.summit})
     if not serializer.is_valid():
-        return None, serializer.errors
+        form.add_serializer_errors(serializer.errors)
+        return None, form
     validated = dict(serializer.validated_data)
     validated.pop("group")
-    return recommendations.create_recommendation(group=group, data=validated, by=request.user), {}
+    return recommendations.create_recommendation(group=group, data=validated, by=request.user), None
 
 
 def _save_quote(request, group):
@@ -169,8 +199,8 @@ def _save_quote(request, group):
         raise DomainError(
             "invalid", _("Write the quote and choose the speaker's sector."), field="text", status_code=400
         )
-    rec_id = request.POST.get("recommendation") or None
-    rec = get_object_or_404(Recommendation, group=group, pk=rec_id) if rec_id else None
+    rec_id = request.POST.get("recommendation")
+    rec = _group_recommendation(group, rec_id) if rec_id else None
     recommendations.add_quote(
         group=group,
         recommendation=rec,
@@ -182,7 +212,7 @@ def _save_quote(request, group):
 
 
 def _save_tally(request, group):
-    rec = get_object_or_404(Recommendation, group=group, pk=request.POST.get("recommendation"))
+    rec = _group_recommendation(group, request.POST.get("recommendation"))
     try:
         dots = int(request.POST.get("dots", ""))
     except ValueError:
