@@ -231,6 +231,43 @@ def test_attendee_votes_from_their_private_link(summit, housing):
     assert refused.status_code == 409
 
 
+def test_a_dot_sent_by_the_page_script_is_answered_with_the_ballot_as_it_now_is(summit, housing):
+    person = RegistrationFactory(checked_in=True, summit=summit, group=housing)
+    rent = RecommendationFactory(group=housing, state="shortlisted", title="Rent relief fund")
+    buses = RecommendationFactory(group=housing, state="shortlisted", title="Night buses")
+    voting_round = VotingRoundFactory(summit=summit, dots_per_person=3, max_per_item=2)
+    url = manage_path(person).rstrip("/") + "/vote/"
+    fetch = {"X-Requested-With": "fetch"}
+
+    saved = Client().post(
+        url, {"round": voting_round.pk, "recommendation": rent.pk, "dots": 2}, headers=fetch
+    )
+    refused = Client().post(
+        url, {"round": voting_round.pk, "recommendation": buses.pk, "dots": 2}, headers=fetch
+    )
+
+    assert saved.status_code == 200
+    assert saved.json() == {
+        "ok": True,
+        "error": None,
+        "left_text": "You have 1 dot left. At most 2 on one recommendation.",
+        "items": [
+            {"id": rent.pk, "dots": 2, "can_add": False, "can_remove": True},
+            {"id": buses.pk, "dots": 0, "can_add": True, "can_remove": False},
+        ],
+    }
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "You have used all your dots."
+    assert refused.json()["items"][1]["dots"] == 0
+
+
+def test_a_vote_for_a_round_that_is_not_a_number_is_not_found(summit, housing):
+    person = RegistrationFactory(checked_in=True, summit=summit, group=housing)
+    url = manage_path(person).rstrip("/") + "/vote/"
+
+    assert Client().post(url, {"round": "x", "recommendation": "1", "dots": 1}).status_code == 404
+
+
 def test_manage_page_links_to_voting(summit):
     person = RegistrationFactory(checked_in=True, summit=summit)
 

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -160,11 +161,15 @@ def _refused_entry(group, action, post, exc, refused):
     return [("", "", text)]
 
 
-def _group_recommendation(group, pk):
-    """The group's recommendation with this id (as sent by a form), or a 404."""
+def _get_by_id(queryset, pk):
+    """The row with this id, as sent by a form, or a 404 (also for an id that is not a number)."""
     if not (pk or "").isdigit():
         raise Http404
-    return get_object_or_404(Recommendation, group=group, pk=pk)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _group_recommendation(group, pk):
+    return _get_by_id(Recommendation.objects.filter(group=group), pk)
 
 
 def _save_recommendation(request, group, framework):
@@ -305,35 +310,66 @@ def _open_round(request, summit):
 # --- Voting: the attendee's own link, the kiosk, paper ballots ---
 
 
-def _ballot_context(registration, rounds):
-    ballots = []
-    for voting_round in rounds:
-        mine, left, source = voting.my_dots(voting_round, registration)
-        items = [
-            {"rec": rec, "dots": mine.get(rec.pk, 0)}
-            for rec in voting.eligible_recommendations(voting_round)
-            .select_related("group")
-            .order_by("reference")
-        ]
-        ballots.append({"round": voting_round, "items": items, "left": left, "paper": source == "paper"})
-    return ballots
+def _ballot(voting_round, registration):
+    """One round's ballot for one voter, as the page shows it and as a vote's JSON answer."""
+    mine, left, source = voting.my_dots(voting_round, registration)
+    recs = voting.eligible_recommendations(voting_round).select_related("group").order_by("reference")
+    items = []
+    for rec in recs:
+        dots = mine.get(rec.pk, 0)
+        can_add = bool(left) and dots < voting_round.max_per_item
+        items.append({"rec": rec, "dots": dots, "can_add": can_add, "can_remove": dots > 0})
+    left_text = ngettext("You have %(left)s dot left.", "You have %(left)s dots left.", left) % {"left": left}
+    at_most = _("At most %(max)s on one recommendation.") % {"max": voting_round.max_per_item}
+    return {
+        "round": voting_round,
+        "items": items,
+        "left": left,
+        "left_text": f"{left_text} {at_most}",
+        "paper": source == "paper",
+    }
 
 
-def _apply_vote(request, registration):
-    voting_round = get_object_or_404(VotingRound, summit=registration.summit, pk=request.POST.get("round"))
-    rec = get_object_or_404(Recommendation, summit=registration.summit, pk=request.POST.get("recommendation"))
+def _ballot_answer(voting_round, registration, *, error=None, status=200):
+    """The JSON answer to a dot sent by the page's script: the round's ballot as it now is."""
+    ballot = _ballot(voting_round, registration)
+    return JsonResponse(
+        {
+            "ok": error is None,
+            "error": error,
+            "left_text": ballot["left_text"],
+            "items": [
+                {"id": i["rec"].pk, "dots": i["dots"], "can_add": i["can_add"], "can_remove": i["can_remove"]}
+                for i in ballot["items"]
+            ],
+        },
+        status=status,
+    )
+
+
+def _vote_posted(request, registration):
+    """Put the posted number of dots on the posted recommendation: (the round, the refusal's
+    message or None, the status)."""
+    summit = registration.summit
+    voting_round = _get_by_id(VotingRound.objects.filter(summit=summit), request.POST.get("round"))
+    rec = _get_by_id(Recommendation.objects.filter(summit=summit), request.POST.get("recommendation"))
     try:
         dots = int(request.POST.get("dots", ""))
     except ValueError:
-        raise DomainError(
-            "invalid", _("Enter a whole number of dots."), field="dots", status_code=400
-        ) from None
-    voting.set_dots(voting_round, registration=registration, recommendation=rec, dots=dots)
+        return voting_round, _("Enter a whole number of dots."), 400
+    try:
+        voting.set_dots(voting_round, registration=registration, recommendation=rec, dots=dots)
+    except DomainError as exc:
+        return voting_round, str(exc.message), exc.status_code
+    return voting_round, None, 200
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def vote(request, token):
+    """Without JavaScript each button posts its form and the page comes back at the same
+    recommendation (the form's action ends with its anchor); with it, vote.js sends the same
+    form and updates the ballot from the JSON answer."""
     registration = registration_from_token(token)
     if registration is None:
         raise Http404
@@ -341,11 +377,11 @@ def vote(request, token):
     request.LANGUAGE_CODE = registration.language
     error, status = None, 200
     if request.method == "POST":
-        try:
-            _apply_vote(request, registration)
+        voting_round, error, status = _vote_posted(request, registration)
+        if _wants_json(request):
+            return _ballot_answer(voting_round, registration, error=error, status=status)
+        if error is None:
             return redirect(request.path)
-        except DomainError as exc:
-            error, status = str(exc.message), exc.status_code
     rounds = list(voting.rounds_for(registration))
     may_vote = bool(rounds)
     if rounds:
@@ -356,7 +392,7 @@ def vote(request, token):
     context = {
         "summit": registration.summit,
         "registration": registration,
-        "ballots": _ballot_context(registration, rounds) if may_vote else [],
+        "ballots": [_ballot(r, registration) for r in rounds] if may_vote else [],
         "error": error,
         "manage_url": reverse("registrations:manage", kwargs={"token": token}),
     }
@@ -377,17 +413,16 @@ def kiosk(request, slug):
         if registration is None:
             error, status = _("We do not recognise this badge."), 404
         elif request.POST.get("action") == "vote":
-            try:
-                _apply_vote(request, registration)
-            except DomainError as exc:
-                error, status = str(exc.message), exc.status_code
+            voting_round, error, status = _vote_posted(request, registration)
+            if _wants_json(request):
+                return _ballot_answer(voting_round, registration, error=error, status=status)
     ballots = []
     if registration is not None:
         rounds = list(voting.rounds_for(registration))
         try:
             for voting_round in rounds:
                 voting.check_voter(voting_round, registration)
-            ballots = _ballot_context(registration, rounds)
+            ballots = [_ballot(r, registration) for r in rounds]
             if not rounds:
                 error = error or _("No voting round is open for this person now.")
         except DomainError as exc:
