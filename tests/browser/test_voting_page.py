@@ -53,9 +53,10 @@ def ballot(transactional_db, live_server, browser_settings):
 def open_vote(browser):
     contexts = []
 
-    def open_(url, *, javascript=True, viewport=PHONE, session=None):
+    def open_(url, *, javascript=True, viewport=PHONE, session=None, language="en"):
         context = browser.new_context(viewport=viewport, java_script_enabled=javascript, bypass_csp=True)
         contexts.append(context)
+        context.add_cookies([{"name": "summit_language", "value": language, "url": url}])
         if session:  # a staff member's session (the kiosk)
             context.add_cookies([{"name": "sessionid", "value": session, "url": url}])
         page = context.new_page()
@@ -177,17 +178,33 @@ def test_the_ballot_has_no_serious_accessibility_problems_before_and_after_a_dot
     assert problems == []
 
 
-def test_at_the_kiosk_a_dot_is_saved_without_leaving_the_ballot(ballot, open_vote, live_server):
-    person, _url = ballot["voter"]()
-    volunteer, _token = create_staff(
-        email="kiosk@example.org", summit=person.summit, role=StaffRole.Role.VOLUNTEER
-    )
-    client = Client()
-    client.force_login(volunteer)
-    page = open_vote(f"{live_server.url}/summits/sb25/vote/kiosk/", session=client.cookies["sessionid"].value)
-    page.get_by_label("Scan your badge or type its code").fill(badge_code(person))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Start voting").click()
+@pytest.fixture
+def kiosk(ballot, open_vote, live_server):
+    """kiosk(language, viewport) -> (the voter, the kiosk page at their ballot)."""
+
+    def open_(language="en", viewport=PHONE):
+        person, _url = ballot["voter"]()
+        volunteer, _token = create_staff(
+            email="kiosk@example.org", summit=person.summit, role=StaffRole.Role.VOLUNTEER
+        )
+        client = Client()
+        client.force_login(volunteer)
+        page = open_vote(
+            f"{live_server.url}/summits/sb25/vote/kiosk/",
+            session=client.cookies["sessionid"].value,
+            language=language,
+            viewport=viewport,
+        )
+        page.locator("input[name=code]").fill(badge_code(person))
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
+        return person, page
+
+    return open_
+
+
+def test_at_the_kiosk_a_dot_is_saved_without_leaving_the_ballot(ballot, kiosk):
+    person, page = kiosk()
     rent = ballot["recs"][0]
     loads = len(page.navigations)
 
@@ -196,3 +213,14 @@ def test_at_the_kiosk_a_dot_is_saved_without_leaving_the_ballot(ballot, open_vot
     expect(item(page, rent).locator(".dots")).to_have_text("1")
     assert dots_on(person, rent) == 1
     assert len(page.navigations) == loads
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390 px", "desktop"])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_kiosk_ballot_has_no_serious_accessibility_problems(ballot, kiosk, language, viewport):
+    _person, page = kiosk(language, viewport)
+    assert page.get_attribute("html", "lang") == language
+    item(page, ballot["recs"][0]).locator("button").last.click()
+    expect(item(page, ballot["recs"][0]).locator(".dots")).to_have_text("1")
+
+    assert [v for v in run_axe(page, str(AXE)) if v["impact"] in ("serious", "critical")] == []
