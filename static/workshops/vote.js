@@ -3,36 +3,40 @@
 // at the same recommendation.
 (function () {
   "use strict";
-  var alertBox = document.getElementById("vote-error");
 
-  function say(text) {
-    alertBox.textContent = "";
+  // A refusal is said beside its recommendation, in an alert that is announced when added.
+  function say(row, text) {
+    var old = row.querySelector(".item-error");
+    if (old) { old.remove(); }
     if (!text) { return; }
     var p = document.createElement("p");
-    p.className = "notice warn";
+    p.className = "item-error";
+    p.setAttribute("role", "alert");
     p.textContent = text;
-    alertBox.appendChild(p);
+    row.appendChild(p);
   }
 
   function show(ballot, answer) {
     ballot.querySelector(".dots-left").textContent = answer.left_text;
     answer.items.forEach(function (item) {
-      var row = document.getElementById("vote-" + item.id);
-      if (!row || !ballot.contains(row)) { return; }
-      row.querySelector(".dots").textContent = item.dots;
+      var row = ballot.querySelector("#vote-" + item.id);
+      if (!row) { return; }
       var remove = row.querySelector("button.remove");
       var add = row.querySelector("button.add");
+      row.querySelector(".dots").textContent = item.dots;
       remove.disabled = !item.can_remove;
       add.disabled = !item.can_add;
       remove.form.elements.dots.value = item.dots - 1;
       add.form.elements.dots.value = item.dots + 1;
+      say(row, "");
     });
   }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var ballot = form.closest(".ballot");
-    if (!ballot || !form.closest(".stepper")) { return; }
+    var row = form.closest(".ballot-item");
+    if (!ballot || !row) { return; }
     event.preventDefault();
     if (ballot.getAttribute("aria-busy") === "true") { return; } // one dot at a time
     ballot.setAttribute("aria-busy", "true");
@@ -44,12 +48,12 @@
     }).then(function (answer) {
       if (answer && answer.items) {
         show(ballot, answer);
-        say(answer.error);
+        say(row, answer.error);
       } else {
-        say(alertBox.dataset.failed);
+        say(row, ballot.dataset.failed); // an error page: a lost session, a server error
       }
     }, function () {
-      say(alertBox.dataset.offline);
+      say(row, ballot.dataset.offline);
     }).then(function () {
       ballot.removeAttribute("aria-busy");
     });

@@ -22,6 +22,7 @@ from tests.factories import (
 )
 from workshops.framework import load_framework, read_framework_file
 from workshops.models import FrameworkVersion, Vote, VotingRound
+from workshops.recommendations import voting
 
 pytestmark = pytest.mark.browser
 
@@ -118,9 +119,26 @@ def test_with_javascript_a_refused_dot_says_why_and_changes_nothing(ballot, open
 
     item(page, rent).get_by_role("button", name="Add a dot").click()
 
-    expect(page.get_by_role("alert")).to_have_text("Voting has closed.")
+    expect(item(page, rent).get_by_role("alert")).to_have_text("Voting has closed.")
     expect(item(page, rent).locator(".dots")).to_have_text("0")
     assert dots_on(person, rent) == 0
+
+
+def test_without_javascript_a_refused_dot_is_explained_beside_its_recommendation(ballot, open_vote):
+    person, url = ballot["voter"]()
+    page = open_vote(url, javascript=False)
+    # Meanwhile, on another device, the voter spends all five dots.
+    for rec, dots in zip(ballot["recs"][:3], [2, 2, 1], strict=True):
+        voting.set_dots(ballot["round"], registration=person, recommendation=rec, dots=dots)
+    childcare = ballot["recs"][3]
+
+    with page.expect_navigation():
+        item(page, childcare).get_by_role("button", name="Add a dot").click()
+
+    expect(item(page, childcare).get_by_role("alert")).to_have_text("You have used all your dots.")
+    expect(item(page, childcare)).to_be_in_viewport()
+    expect(item(page, childcare).locator(".dots")).to_have_text("0")
+    assert dots_on(person, childcare) == 0
 
 
 def test_without_javascript_the_buttons_post_the_form_and_come_back_to_the_same_recommendation(

@@ -364,6 +364,20 @@ def _vote_posted(request, registration):
     return voting_round, None, 200
 
 
+def _refusal_beside(ballots, post, refusal):
+    """Put a refused dot's message beside its recommendation, where the page comes back to (the
+    form's anchor); returns it for the top of the page when that recommendation is not shown."""
+    for ballot in ballots:
+        for item in ballot["items"]:
+            if (str(ballot["round"].pk), str(item["rec"].pk)) == (
+                post.get("round"),
+                post.get("recommendation"),
+            ):
+                item["error"] = refusal
+                return None
+    return refusal
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def vote(request, token):
@@ -375,12 +389,12 @@ def vote(request, token):
         raise Http404
     translation.activate(registration.language)
     request.LANGUAGE_CODE = registration.language
-    error, status = None, 200
+    error, refusal, status = None, None, 200
     if request.method == "POST":
-        voting_round, error, status = _vote_posted(request, registration)
+        voting_round, refusal, status = _vote_posted(request, registration)
         if _wants_json(request):
-            return _ballot_answer(voting_round, registration, error=error, status=status)
-        if error is None:
+            return _ballot_answer(voting_round, registration, error=refusal, status=status)
+        if refusal is None:
             return redirect(request.path)
     rounds = list(voting.rounds_for(registration))
     may_vote = bool(rounds)
@@ -388,12 +402,13 @@ def vote(request, token):
         try:
             voting.check_voter(rounds[0], registration)
         except DomainError as exc:
-            may_vote, error = False, error or str(exc.message)
+            may_vote, error = False, str(exc.message)
+    ballots = [_ballot(r, registration) for r in rounds] if may_vote else []
     context = {
         "summit": registration.summit,
         "registration": registration,
-        "ballots": [_ballot(r, registration) for r in rounds] if may_vote else [],
-        "error": error,
+        "ballots": ballots,
+        "error": error or _refusal_beside(ballots, request.POST, refusal),
         "manage_url": reverse("registrations:manage", kwargs={"token": token}),
     }
     return render(request, "workshops/vote.html", context, status=status)
@@ -407,15 +422,15 @@ def kiosk(request, slug):
     field between the steps; nothing stays on the device after "Done"."""
     summit = _summit_staff(request, slug, PLANNER, VOLUNTEER, FACILITATOR)
     code = (request.POST.get("code") or "").strip()
-    error, status, registration = None, 200, None
+    error, refusal, status, registration = None, None, 200, None
     if request.method == "POST" and code:
         registration = find_registration(summit, code)
         if registration is None:
             error, status = _("We do not recognise this badge."), 404
         elif request.POST.get("action") == "vote":
-            voting_round, error, status = _vote_posted(request, registration)
+            voting_round, refusal, status = _vote_posted(request, registration)
             if _wants_json(request):
-                return _ballot_answer(voting_round, registration, error=error, status=status)
+                return _ballot_answer(voting_round, registration, error=refusal, status=status)
     ballots = []
     if registration is not None:
         rounds = list(voting.rounds_for(registration))
@@ -424,9 +439,10 @@ def kiosk(request, slug):
                 voting.check_voter(voting_round, registration)
             ballots = [_ballot(r, registration) for r in rounds]
             if not rounds:
-                error = error or _("No voting round is open for this person now.")
+                error = _("No voting round is open for this person now.")
         except DomainError as exc:
             error, status, registration = str(exc.message), exc.status_code, None
+    error = error or _refusal_beside(ballots, request.POST, refusal)
     code_field = format_html('<input type="hidden" name="code" value="{}">', code) if registration else ""
     context = {
         "summit": summit,
