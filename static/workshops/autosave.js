@@ -4,6 +4,7 @@
   "use strict";
   var PREFIX = "summit-draft:" + location.pathname + ":";
   var DELAY = 2000;
+  var RETRY = 20000;
   var banner = document.querySelector(".offline-banner");
 
   function key(form) { return PREFIX + form.dataset.autosave; }
@@ -43,30 +44,52 @@
   }
   function clear(form) { localStorage.removeItem(key(form)); }
 
+  function answer(response) {
+    // An error page (a 404, an expired sign-in, a 500) is not JSON: the server did not save.
+    return response.json().then(function (data) {
+      return { ok: response.ok && data.ok, data: data };
+    }, function () {
+      return { ok: false, data: null };
+    });
+  }
+
   function send(form) {
     if (!form.classList.contains("rec-form")) { return; } // quotes are sent with their button only
     if (!navigator.onLine) { status(form, form.dataset.msgOffline); return; }
-    var body = new FormData(form);
-    fetch(form.action || location.href, {
-      method: "POST", body: body, credentials: "same-origin", headers: { "X-Requested-With": "fetch" }
-    }).then(function (response) {
-      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
-    }).then(function (result) {
-      if (result.ok && result.data.ok) {
+    // One request at a time: a second one sent before the first answers would create the new
+    // recommendation twice. What is typed meanwhile is sent when the first one answers.
+    if (form.sending) { form.sendAgain = true; return; }
+    form.sending = true;
+    form.sendAgain = false;
+    // Not form.action: the form's hidden <input name="action"> hides that property.
+    fetch(form.getAttribute("action") || location.pathname, {
+      method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "X-Requested-With": "fetch" }
+    }).then(answer).then(function (result) {
+      if (result.ok) {
+        clear(form);
         var id = form.querySelector("input[name=recommendation_id]");
         if (id && !id.value && result.data.id) {
           id.value = result.data.id;
-          clear(form);
           form.dataset.autosave = form.dataset.autosave.replace(/new$/, String(result.data.id));
-        } else {
-          clear(form);
         }
+        if (form.sendAgain) { store(form); } // text typed meanwhile waits on the device until it is sent too
         status(form, form.dataset.msgSaved + (result.data.reference ? " (" + result.data.reference + ")" : ""));
+      } else if (result.data && result.data.errors) {
+        status(form, form.dataset.msgRefused + " " + result.data.errors.join(" "));
       } else {
-        status(form, form.dataset.msgIncomplete);
+        status(form, form.dataset.msgFailed);
       }
-    }).catch(function () {
-      status(form, form.dataset.msgOffline);
+    }, function () {
+      if (navigator.onLine) {
+        status(form, form.dataset.msgUnreachable);
+        clearTimeout(form.retry);
+        form.retry = setTimeout(function () { send(form); }, RETRY);
+      } else {
+        status(form, form.dataset.msgOffline); // sent again by the "online" event
+      }
+    }).then(function () {
+      form.sending = false;
+      if (form.sendAgain) { send(form); }
     });
   }
 
@@ -74,7 +97,7 @@
   var saved = new URLSearchParams(location.search).get("saved") === "1";
   Array.prototype.forEach.call(forms, function (form) {
     var messages = document.getElementById("autosave-messages");
-    ["saved", "offline", "incomplete", "restored"].forEach(function (name) {
+    ["saved", "offline", "refused", "failed", "unreachable", "restored"].forEach(function (name) {
       form.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)] = messages ? messages.dataset[name] : name;
     });
     var draft = load(form);

@@ -101,7 +101,92 @@ def test_autosave_answers_json_and_keeps_incomplete_drafts_out(summit, housing, 
 
     assert incomplete.status_code == 400
     assert incomplete.json()["ok"] is False
+    assert incomplete.json()["errors"] == [
+        "Barrier it addresses: This field is required.",  # not sent at all: "required", not "blank"
+        "Proposed action: This field is required.",
+    ]
     assert complete.json()["reference"] == "SB25-HOU-01"
+
+
+def test_a_refused_recommendation_is_shown_again_as_typed_with_each_error_beside_its_field(
+    summit, housing, facilitator
+):
+    rec = RecommendationFactory(group=housing, title="Rent relief fund")
+
+    response = facilitator.post(
+        "/summits/sb25/groups/housing/facilitate/",
+        {
+            "action": "save",
+            "recommendation_id": rec.pk,
+            "title": "",
+            "barrier": "Rents doubled in five years.",
+            "action_text": "Start a fund.",
+            "pillar": "inclusive-neighborhoods",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'<a href="#rec-{rec.pk}-title">Title: This field may not be blank.</a>' in page
+    assert f'<p class="errorlist" id="rec-{rec.pk}-title_error">This field may not be blank.</p>' in page
+    assert f'aria-invalid="true" aria-describedby="rec-{rec.pk}-title_error"' in page
+    assert "Rents doubled in five years.</textarea>" in page
+    rec.refresh_from_db()
+    assert rec.title == "Rent relief fund"
+
+
+def test_a_predictor_of_another_pillar_is_named_in_the_summary_and_beside_the_checkboxes(
+    summit, housing, facilitator
+):
+    response = facilitator.post(
+        "/summits/sb25/groups/housing/facilitate/",
+        {
+            "action": "save",
+            "title": "Tenant hotline",
+            "barrier": "b",
+            "action_text": "a",
+            "pillar": "inclusive-neighborhoods",
+            "predictors": ["employment-opportunities"],  # a predictor of "Rewarding work"
+        },
+    )
+
+    page = response.content.decode()
+    message = "Each predictor must belong to the chosen pillar."
+    assert response.status_code == 400
+    assert f'<a href="#rec-new-predictors_0">Predictors (optional): {message}</a>' in page
+    assert 'id="rec-new-predictors" aria-describedby="rec-new-predictors_error"' in page
+    assert f'<p class="errorlist" id="rec-new-predictors_error">{message}</p>' in page
+    assert Recommendation.objects.count() == 0
+
+
+def test_a_refused_quote_is_shown_again_with_its_error_beside_the_field(summit, housing, facilitator):
+    response = facilitator.post(
+        "/summits/sb25/groups/housing/facilitate/",
+        {"action": "quote", "text": "We need buses.", "speaker_sector": "not-a-sector"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#quote-text">Quote: Write the quote and choose the speaker&#x27;s sector.</a>' in page
+    assert 'aria-describedby="quote-text_error">We need buses.</textarea>' in page
+    assert ResidentQuote.objects.count() == 0
+
+
+@pytest.mark.parametrize("action", ["save", "quote", "tally"])
+def test_a_recommendation_id_that_is_not_a_number_is_not_found(summit, housing, facilitator, action):
+    response = facilitator.post(
+        "/summits/sb25/groups/housing/facilitate/",
+        {
+            "action": action,
+            "recommendation_id": "1 OR 1=1",
+            "recommendation": "1 OR 1=1",
+            "text": "We need buses.",
+            "speaker_sector": "resident",
+            "dots": "3",
+        },
+    )
+
+    assert response.status_code == 404
 
 
 def test_facilitator_page_records_quotes_and_paper_dots(summit, housing, facilitator):
@@ -147,6 +232,43 @@ def test_attendee_votes_from_their_private_link(summit, housing):
     assert "Rent relief fund" in page.content.decode()
     assert Ballot.objects.get(registration=person).dots_used == 2
     assert refused.status_code == 409
+
+
+def test_a_dot_sent_by_the_page_script_is_answered_with_the_ballot_as_it_now_is(summit, housing):
+    person = RegistrationFactory(checked_in=True, summit=summit, group=housing)
+    rent = RecommendationFactory(group=housing, state="shortlisted", title="Rent relief fund")
+    buses = RecommendationFactory(group=housing, state="shortlisted", title="Night buses")
+    voting_round = VotingRoundFactory(summit=summit, dots_per_person=3, max_per_item=2)
+    url = manage_path(person).rstrip("/") + "/vote/"
+    fetch = {"X-Requested-With": "fetch"}
+
+    saved = Client().post(
+        url, {"round": voting_round.pk, "recommendation": rent.pk, "dots": 2}, headers=fetch
+    )
+    refused = Client().post(
+        url, {"round": voting_round.pk, "recommendation": buses.pk, "dots": 2}, headers=fetch
+    )
+
+    assert saved.status_code == 200
+    assert saved.json() == {
+        "ok": True,
+        "error": None,
+        "left_text": "You have 1 dot left. At most 2 on one recommendation.",
+        "items": [
+            {"id": rent.pk, "dots": 2, "can_add": False, "can_remove": True},
+            {"id": buses.pk, "dots": 0, "can_add": True, "can_remove": False},
+        ],
+    }
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "You have used all your dots."
+    assert refused.json()["items"][1]["dots"] == 0
+
+
+def test_a_vote_for_a_round_that_is_not_a_number_is_not_found(summit, housing):
+    person = RegistrationFactory(checked_in=True, summit=summit, group=housing)
+    url = manage_path(person).rstrip("/") + "/vote/"
+
+    assert Client().post(url, {"round": "x", "recommendation": "1", "dots": 1}).status_code == 404
 
 
 def test_manage_page_links_to_voting(summit):

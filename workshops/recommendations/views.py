@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -31,21 +32,11 @@ from workshops.models import (
 )
 from workshops.recommendations import services as recommendations
 from workshops.recommendations import voting
+from workshops.recommendations.forms import RecommendationForm
 from workshops.recommendations.serializers import (
     RecommendationInputSerializer,
     RecommendationUpdateSerializer,
 )
-
-MULTI_FIELDS = ("predictors", "dimensions")
-
-
-def _form_data(post):
-    data = {key: post.get(key) for key in post if key not in MULTI_FIELDS and key != "csrfmiddlewaretoken"}
-    for key in MULTI_FIELDS:
-        data[key] = post.getlist(key)
-    if data.get("lever") == "":
-        data["lever"] = None
-    return data
 
 
 def _wants_json(request):
@@ -82,43 +73,46 @@ def facilitate(request, slug, group_slug):
     group = get_object_or_404(PlanningGroup.objects.select_related("summit"), summit=summit, slug=group_slug)
     if not recommendations.may_work_on_group(request.user, group):
         raise PermissionDenied
-    errors, message, status, edited = {}, None, 200, None
+    framework = _framework_choices()
+    # A refused form is shown again as it was sent, its errors beside its fields and, linked to
+    # them, in the summary at the top: nothing typed is lost.
+    refused = {"rec_form": None, "quote": None, "tally": None}
+    summary, status, edited = [], 200, None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "save":
-                edited, errors = _save_recommendation(request, group)
-                message = None if errors else _("Saved.")
+                edited, rec_form = _save_recommendation(request, group, framework)
+                if rec_form is not None:
+                    refused["rec_form"], summary = rec_form, rec_form.error_summary()
             elif action == "quote":
                 _save_quote(request, group)
-                message = _("Quote added.")
             elif action == "tally":
                 _save_tally(request, group)
-                message = _("Paper dots saved.")
             else:
-                errors = {"action": [_("Unknown action.")]}
+                summary = [("", "", _("Unknown action."))]
         except DomainError as exc:
-            errors = {exc.field or "__all__": [str(exc.message)]}
-            status = exc.status_code
-        if errors and status == 200:
+            summary, status = _refused_entry(group, action, request.POST, exc, refused), exc.status_code
+        if summary and status == 200:
             status = 400
         if _wants_json(request):
             return JsonResponse(
                 {
-                    "ok": not errors,
-                    "id": edited.pk if edited else None,
-                    "reference": edited.reference if edited else None,
-                    "errors": errors,
+                    "ok": not summary,
+                    "id": edited.pk if edited and not summary else None,
+                    "reference": edited.reference if edited and not summary else None,
+                    "errors": [f"{label}: {text}" if label else text for _id, label, text in summary],
                 },
                 status=status,
             )
-        if not errors:
+        if not summary:
             return redirect(f"{request.path}?saved=1")
     recs = list(
         Recommendation.objects.filter(group=group)
         .select_related("pillar", "lever", "paper_tally")
         .prefetch_related("predictors", "dimensions", "quotes")
     )
+    forms, new_form = _recommendation_forms(group, recs, framework, refused=refused["rec_form"])
     roster = Registration.objects.filter(group=group, status=Registration.Status.CONFIRMED)
     shared = list(
         roster.filter(share_with_group=True)
@@ -129,37 +123,78 @@ def facilitate(request, slug, group_slug):
         "summit": summit,
         "group": group,
         "recommendations": recs,
+        "forms": forms,
+        "new_form": new_form,
         "roster": shared,
         "not_shared": roster.count() - len(shared),
-        "errors": errors,
-        "posted": request.POST if errors else None,
-        "message": message or (_("Saved.") if request.GET.get("saved") else None),
+        "error_summary": summary,
+        "refused": refused,
+        "message": _("Saved.") if request.GET.get("saved") and not summary else None,
         "is_planner": has_role(request.user, summit, PLANNER),
-        **_framework_choices(),
+        **framework,
     }
     return render(request, "workshops/facilitate.html", context, status=status)
 
 
-def _save_recommendation(request, group):
+def _recommendation_forms(group, recs, framework, *, refused):
+    """A form for each recommendation and one for a new one; the refused form takes its place."""
+
+    def form_for(rec):
+        if refused is not None and refused.recommendation == rec:
+            return refused
+        return RecommendationForm(group=group, recommendation=rec, framework=framework)
+
+    return [{"rec": rec, "form": form_for(rec)} for rec in recs], form_for(None)
+
+
+def _refused_entry(group, action, post, exc, refused):
+    """The error summary of a refused quote or tally, linked to its field; what was sent is
+    kept in `refused`, to be shown again in its form."""
+    text = str(exc.message)
+    if action == "quote":
+        refused["quote"] = {"values": post, "error": text}
+        return [("quote-text", _("Quote"), text)]
+    if action == "tally":
+        rec = _group_recommendation(group, post.get("recommendation"))
+        refused["tally"] = {"rec": rec.pk, "dots": post.get("dots", ""), "error": text}
+        return [(f"tally-{rec.pk}", f"{rec.reference} {rec.title}", text)]
+    return [("", "", text)]
+
+
+def _get_by_id(queryset, pk):
+    """The row with this id, as sent by a form, or a 404 (also for an id that is not a number)."""
+    if not (pk or "").isdigit():
+        raise Http404
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _group_recommendation(group, pk):
+    return _get_by_id(Recommendation.objects.filter(group=group), pk)
+
+
+def _save_recommendation(request, group, framework):
+    """(the recommendation, None) once saved; (the recommendation or None, the form with the
+    serializer's errors) when refused."""
     rec_id = request.POST.get("recommendation_id")
-    data = _form_data(request.POST)
-    data.pop("action", None)  # the form's own action field; the proposed action travels as action_text
-    data.pop("recommendation_id", None)
-    if "action_text" in data:
-        data["action"] = data.pop("action_text")
-    if rec_id:
-        rec = get_object_or_404(Recommendation, group=group, pk=rec_id)
+    rec = _group_recommendation(group, rec_id) if rec_id else None
+    form = RecommendationForm(request.POST, group=group, recommendation=rec, framework=framework)
+    data = form.as_input()
+    if rec is not None:
         serializer = RecommendationUpdateSerializer(data=data, context={"summit": group.summit}, partial=True)
         if not serializer.is_valid():
-            return rec, serializer.errors
-        return recommendations.update_recommendation(rec, data=serializer.validated_data, by=request.user), {}
+            form.add_serializer_errors(serializer.errors)
+            return rec, form
+        return recommendations.update_recommendation(
+            rec, data=serializer.validated_data, by=request.user
+        ), None
     data["group"] = group.slug
     serializer = RecommendationInputSerializer(data=data, context={"summit": group.summit})
     if not serializer.is_valid():
-        return None, serializer.errors
+        form.add_serializer_errors(serializer.errors)
+        return None, form
     validated = dict(serializer.validated_data)
     validated.pop("group")
-    return recommendations.create_recommendation(group=group, data=validated, by=request.user), {}
+    return recommendations.create_recommendation(group=group, data=validated, by=request.user), None
 
 
 def _save_quote(request, group):
@@ -169,8 +204,8 @@ def _save_quote(request, group):
         raise DomainError(
             "invalid", _("Write the quote and choose the speaker's sector."), field="text", status_code=400
         )
-    rec_id = request.POST.get("recommendation") or None
-    rec = get_object_or_404(Recommendation, group=group, pk=rec_id) if rec_id else None
+    rec_id = request.POST.get("recommendation")
+    rec = _group_recommendation(group, rec_id) if rec_id else None
     recommendations.add_quote(
         group=group,
         recommendation=rec,
@@ -182,7 +217,7 @@ def _save_quote(request, group):
 
 
 def _save_tally(request, group):
-    rec = get_object_or_404(Recommendation, group=group, pk=request.POST.get("recommendation"))
+    rec = _group_recommendation(group, request.POST.get("recommendation"))
     try:
         dots = int(request.POST.get("dots", ""))
     except ValueError:
@@ -275,59 +310,105 @@ def _open_round(request, summit):
 # --- Voting: the attendee's own link, the kiosk, paper ballots ---
 
 
-def _ballot_context(registration, rounds):
-    ballots = []
-    for voting_round in rounds:
-        mine, left, source = voting.my_dots(voting_round, registration)
-        items = [
-            {"rec": rec, "dots": mine.get(rec.pk, 0)}
-            for rec in voting.eligible_recommendations(voting_round)
-            .select_related("group")
-            .order_by("reference")
-        ]
-        ballots.append({"round": voting_round, "items": items, "left": left, "paper": source == "paper"})
-    return ballots
+def _ballot(voting_round, registration):
+    """One round's ballot for one voter, as the page shows it and as a vote's JSON answer."""
+    mine, left, source = voting.my_dots(voting_round, registration)
+    recs = voting.eligible_recommendations(voting_round).select_related("group").order_by("reference")
+    items = []
+    for rec in recs:
+        dots = mine.get(rec.pk, 0)
+        can_add = bool(left) and dots < voting_round.max_per_item
+        items.append({"rec": rec, "dots": dots, "can_add": can_add, "can_remove": dots > 0})
+    left_text = ngettext("You have %(left)s dot left.", "You have %(left)s dots left.", left) % {"left": left}
+    at_most = _("At most %(max)s on one recommendation.") % {"max": voting_round.max_per_item}
+    return {
+        "round": voting_round,
+        "items": items,
+        "left": left,
+        "left_text": f"{left_text} {at_most}",
+        "paper": source == "paper",
+    }
 
 
-def _apply_vote(request, registration):
-    voting_round = get_object_or_404(VotingRound, summit=registration.summit, pk=request.POST.get("round"))
-    rec = get_object_or_404(Recommendation, summit=registration.summit, pk=request.POST.get("recommendation"))
+def _ballot_answer(voting_round, registration, *, error=None, status=200):
+    """The JSON answer to a dot sent by the page's script: the round's ballot as it now is."""
+    ballot = _ballot(voting_round, registration)
+    return JsonResponse(
+        {
+            "ok": error is None,
+            "error": error,
+            "left_text": ballot["left_text"],
+            "items": [
+                {"id": i["rec"].pk, "dots": i["dots"], "can_add": i["can_add"], "can_remove": i["can_remove"]}
+                for i in ballot["items"]
+            ],
+        },
+        status=status,
+    )
+
+
+def _vote_posted(request, registration):
+    """Put the posted number of dots on the posted recommendation: (the round, the refusal's
+    message or None, the status)."""
+    summit = registration.summit
+    voting_round = _get_by_id(VotingRound.objects.filter(summit=summit), request.POST.get("round"))
+    rec = _get_by_id(Recommendation.objects.filter(summit=summit), request.POST.get("recommendation"))
     try:
         dots = int(request.POST.get("dots", ""))
     except ValueError:
-        raise DomainError(
-            "invalid", _("Enter a whole number of dots."), field="dots", status_code=400
-        ) from None
-    voting.set_dots(voting_round, registration=registration, recommendation=rec, dots=dots)
+        return voting_round, _("Enter a whole number of dots."), 400
+    try:
+        voting.set_dots(voting_round, registration=registration, recommendation=rec, dots=dots)
+    except DomainError as exc:
+        return voting_round, str(exc.message), exc.status_code
+    return voting_round, None, 200
+
+
+def _refusal_beside(ballots, post, refusal):
+    """Put a refused dot's message beside its recommendation, where the page comes back to (the
+    form's anchor); returns it for the top of the page when that recommendation is not shown."""
+    for ballot in ballots:
+        for item in ballot["items"]:
+            if (str(ballot["round"].pk), str(item["rec"].pk)) == (
+                post.get("round"),
+                post.get("recommendation"),
+            ):
+                item["error"] = refusal
+                return None
+    return refusal
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def vote(request, token):
+    """Without JavaScript each button posts its form and the page comes back at the same
+    recommendation (the form's action ends with its anchor); with it, vote.js sends the same
+    form and updates the ballot from the JSON answer."""
     registration = registration_from_token(token)
     if registration is None:
         raise Http404
     translation.activate(registration.language)
     request.LANGUAGE_CODE = registration.language
-    error, status = None, 200
+    error, refusal, status = None, None, 200
     if request.method == "POST":
-        try:
-            _apply_vote(request, registration)
+        voting_round, refusal, status = _vote_posted(request, registration)
+        if _wants_json(request):
+            return _ballot_answer(voting_round, registration, error=refusal, status=status)
+        if refusal is None:
             return redirect(request.path)
-        except DomainError as exc:
-            error, status = str(exc.message), exc.status_code
     rounds = list(voting.rounds_for(registration))
     may_vote = bool(rounds)
     if rounds:
         try:
             voting.check_voter(rounds[0], registration)
         except DomainError as exc:
-            may_vote, error = False, error or str(exc.message)
+            may_vote, error = False, str(exc.message)
+    ballots = [_ballot(r, registration) for r in rounds] if may_vote else []
     context = {
         "summit": registration.summit,
         "registration": registration,
-        "ballots": _ballot_context(registration, rounds) if may_vote else [],
-        "error": error,
+        "ballots": ballots,
+        "error": error or _refusal_beside(ballots, request.POST, refusal),
         "manage_url": reverse("registrations:manage", kwargs={"token": token}),
     }
     return render(request, "workshops/vote.html", context, status=status)
@@ -341,27 +422,27 @@ def kiosk(request, slug):
     field between the steps; nothing stays on the device after "Done"."""
     summit = _summit_staff(request, slug, PLANNER, VOLUNTEER, FACILITATOR)
     code = (request.POST.get("code") or "").strip()
-    error, status, registration = None, 200, None
+    error, refusal, status, registration = None, None, 200, None
     if request.method == "POST" and code:
         registration = find_registration(summit, code)
         if registration is None:
             error, status = _("We do not recognise this badge."), 404
         elif request.POST.get("action") == "vote":
-            try:
-                _apply_vote(request, registration)
-            except DomainError as exc:
-                error, status = str(exc.message), exc.status_code
+            voting_round, refusal, status = _vote_posted(request, registration)
+            if _wants_json(request):
+                return _ballot_answer(voting_round, registration, error=refusal, status=status)
     ballots = []
     if registration is not None:
         rounds = list(voting.rounds_for(registration))
         try:
             for voting_round in rounds:
                 voting.check_voter(voting_round, registration)
-            ballots = _ballot_context(registration, rounds)
+            ballots = [_ballot(r, registration) for r in rounds]
             if not rounds:
-                error = error or _("No voting round is open for this person now.")
+                error = _("No voting round is open for this person now.")
         except DomainError as exc:
             error, status, registration = str(exc.message), exc.status_code, None
+    error = error or _refusal_beside(ballots, request.POST, refusal)
     code_field = format_html('<input type="hidden" name="code" value="{}">', code) if registration else ""
     context = {
         "summit": summit,

@@ -465,6 +465,10 @@ def report_context(data, *, language, sha256):
         else "",
         "groups": groups,
         "ranking": ranked_rows,
+        "vote_chart": bar_chart(
+            [(f"{row['item']['reference']} {row['item']['title']}", [row["dots"]]) for row in ranked_rows],
+            series_labels=[_("Dots")],
+        ),
         "voting_open": any(not r["closed"] for r in rounds),
         "counted_rounds": [r for r in rounds if r["counted"]],
         "dimensions": [_name(d, language) for d in dimensions],
