@@ -15,6 +15,7 @@ from registrations.badges.api import sheet_file_response
 from registrations.badges.codes import badge_png_response
 from registrations.badges.sheets import DEFAULT_LAYOUT, LAYOUTS, request_badge_sheet, resolve_selection
 from registrations.models import BadgeSheetJob, Registration
+from registrations.search import search_by_name
 from registrations.seats.links import registration_from_token
 from summit.errors import DomainError
 from summit.models import Summit
@@ -50,16 +51,20 @@ def planner_page(view):
 @require_http_methods(["GET", "POST"])
 @planner_page
 def badge_sheets_page(request, summit):
-    """Choose layout, selection and order; start a sheet; see the latest sheets."""
+    """Choose layout, selection and order; start a sheet; see the latest sheets. One person's
+    badge (a reprint) is found by name: `q` lists the confirmed registrations it matches."""
+    data = request.POST if request.method == "POST" else request.GET
     error = None
     form = {
-        "layout": request.POST.get("layout", DEFAULT_LAYOUT),
-        "selection": request.POST.get("selection", "all"),
-        "group": request.POST.get("group", ""),
-        "registration": request.POST.get("registration", "").strip(),
-        "sort": request.POST.get("sort", "last_name"),
-        "mark_printed": request.method == "GET" or bool(request.POST.get("mark_printed")),
+        "layout": data.get("layout", DEFAULT_LAYOUT),
+        "selection": data.get("selection", "registration" if data.get("q") else "all"),
+        "group": data.get("group", ""),
+        "registration": data.get("registration", "").strip(),
+        "sort": data.get("sort", "last_name"),
+        "mark_printed": request.method == "GET" or bool(data.get("mark_printed")),
+        "q": data.get("q", "").strip()[:100],
     }
+    people, search_error = _people_named(summit, form["q"])
     if request.method == "POST":
         try:
             if form["layout"] not in LAYOUTS:
@@ -73,7 +78,11 @@ def badge_sheets_page(request, summit):
             if selection == "group" and group is None:
                 raise DomainError("unknown_group", _("Choose a planning group."), field="group")
             if selection == "registration" and registration is None:
-                raise DomainError("unknown_registration", _("Enter a registration id."), field="registration")
+                raise DomainError(
+                    "unknown_registration",
+                    _("Find the person by name, then choose them."),
+                    field="registration",
+                )
             job = request_badge_sheet(
                 summit,
                 by=request.user,
@@ -94,13 +103,29 @@ def badge_sheets_page(request, summit):
         "groups": summit.groups.all(),
         "jobs": BadgeSheetJob.objects.filter(summit=summit).select_related("group", "registration")[:20],
         "form": form,
+        "people": people,
+        "search_error": search_error,
         "error": error,
         "confirmed": Registration.objects.filter(summit=summit, status=Registration.Status.CONFIRMED).count(),
         "unprinted": Registration.objects.filter(
             summit=summit, status=Registration.Status.CONFIRMED, badge_printed_at__isnull=True
         ).count(),
     }
-    return render(request, "registrations/badges/planner_sheets.html", context, status=400 if error else 200)
+    status = 400 if error or (search_error and request.method == "GET") else 200
+    return render(request, "registrations/badges/planner_sheets.html", context, status=status)
+
+
+def _people_named(summit, query):
+    """The confirmed registrations (those with a badge) whose names match `query`, at most 20,
+    and the refusal of a too short query; nothing without a query."""
+    if not query:
+        return [], None
+    confirmed = Registration.objects.filter(summit=summit, status=Registration.Status.CONFIRMED)
+    try:
+        found = search_by_name(confirmed, query).select_related("group")
+    except DomainError as exc:
+        return [], exc
+    return list(found.order_by("last_name", "first_name", "id")[:20]), None
 
 
 @planner_page
