@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from registrations.badges.codes import badge_code
+from registrations.badges.codes import badge_code, require_badge
 from registrations.badges.qr import qr_data_uri
 from registrations.models import BadgeSheetJob, Registration
 from summit import audit
@@ -403,6 +403,20 @@ def print_badges(
         summit, only_unprinted=only_unprinted, group=group, registration=registration, sort=sort
     )
     return build_badge_sheet(registrations, layout=layout, progress=progress, timings=timings)
+
+
+# --- One attendee's own badge ------------------------------------------------------------
+
+OWN_BADGE_LAYOUT = "label-4x3"  # the page is the badge: whole on a phone, actual size on paper
+
+
+def own_badge_pdf(registration):
+    """The whole badge of a confirmed registration (names, group, room, QR) as a one-page PDF
+    of its own size, for the attendee to keep on their phone or print. Reads only: a badge
+    the attendee prints is not recorded as printed by the planners. Raises
+    DomainError("no_badge", 404) unless confirmed."""
+    require_badge(registration)
+    return build_badge_sheet([registration], layout=OWN_BADGE_LAYOUT).pdf
 
 
 # --- Sheets built in the background -------------------------------------------------------

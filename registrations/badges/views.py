@@ -1,11 +1,12 @@
-"""The planner's badge-sheet pages: start a sheet, watch it build, download it.
+"""The planner's badge-sheet pages: start a sheet, watch it build, download it; and the
+attendee's own badge, as its QR (PNG) and whole (PDF), behind their private link.
 
-(The attendee's badge on the manage page uses registrations.badges.badge_card_context,
-badge_png_response and the include templates/registrations/_badge_card.html.)"""
+(The attendee's badge on the manage page uses registrations.badges.codes.badge_card_html and
+the include templates/registrations/_badge_card.html.)"""
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,7 +14,13 @@ from django.views.decorators.http import require_http_methods
 
 from registrations.badges.api import sheet_file_response
 from registrations.badges.codes import badge_png_response
-from registrations.badges.sheets import DEFAULT_LAYOUT, LAYOUTS, request_badge_sheet, resolve_selection
+from registrations.badges.sheets import (
+    DEFAULT_LAYOUT,
+    LAYOUTS,
+    own_badge_pdf,
+    request_badge_sheet,
+    resolve_selection,
+)
 from registrations.models import BadgeSheetJob, Registration
 from registrations.search import search_by_name
 from registrations.seats.links import registration_from_token
@@ -153,3 +160,20 @@ def attendee_badge_png(request, token):
     if registration is None:
         raise Http404
     return badge_png_response(registration)
+
+
+@never_cache
+def attendee_badge_pdf(request, token):
+    """The whole badge (names, group, room, QR) as a PDF download, behind the attendee's
+    private link. 404 unless the registration is confirmed."""
+    registration = registration_from_token(token)
+    if registration is None:
+        raise Http404
+    try:
+        pdf = own_badge_pdf(registration)
+    except DomainError:
+        raise Http404 from None
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'attachment; filename="badge-{registration.summit.slug}.pdf"'
+    return response

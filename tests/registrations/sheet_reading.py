@@ -30,15 +30,23 @@ def all_text(pdf):
         return "\n".join(page.extract_text() or "" for page in document.pages)
 
 
-def printed_lines(pdf):
-    """Every line of text on the sheet as (text, height in pt), as poppler lays it out: a
-    line's height is its type's size (ascent to descent), the same for every line of one size."""
+def _pdftotext(pdf, *options):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "sheet.pdf")
         path.write_bytes(pdf)
-        xhtml = subprocess.run(
-            ["pdftotext", "-bbox-layout", str(path), "-"], check=True, capture_output=True, text=True
-        ).stdout
+        command = ["pdftotext", *options, str(path), "-"]
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def viewer_text(pdf):
+    """The text of a PDF as viewers show it (poppler's pdftotext)."""
+    return _pdftotext(pdf)
+
+
+def printed_lines(pdf):
+    """Every line of text on the sheet as (text, height in pt), as poppler lays it out: a
+    line's height is its type's size (ascent to descent), the same for every line of one size."""
+    xhtml = _pdftotext(pdf, "-bbox-layout")
     lines = []
     for line in ET.fromstring(xhtml).iter("{http://www.w3.org/1999/xhtml}line"):  # noqa: S314 (our own sheet)
         words = [word.text for word in line]
