@@ -156,7 +156,8 @@ def test_a_long_last_name_on_an_a6_badge_wraps_onto_two_lines_before_it_shrinks(
 
 
 def test_a_last_name_too_long_for_two_lines_keeps_a_readable_size_and_prints_whole(summit):
-    longest = "Wolfeschlegelsteinhausenbergerdorff y " + LONG_LAST_NAME + " de Villalobos"
+    longest = "Wolfeschlegelsteinhausenbergerdorff " + LONG_LAST_NAME + " de Villalobos"
+    assert len(longest) == 99  # within the 100 characters a last name may have
     RegistrationFactory(summit=summit, first_name="Ana", last_name="Cruz")
     RegistrationFactory(summit=summit, first_name="Zoe", last_name=longest, pronouns="she/her")
 
