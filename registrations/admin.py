@@ -23,6 +23,7 @@ from registrations.models import (
 )
 from registrations.payments import services as checkout
 from registrations.purge import delete_own_registration
+from registrations.search import names_matching
 from registrations.seats import services
 from registrations.seats.tasks import queue_email
 from registrations.setup import admin as setup_admin  # noqa: F401  (registers the summit and ticket type admins)
@@ -69,7 +70,9 @@ class RegistrationAdmin(SummitScopedAdmin):
         "created_at",
     ]
     list_filter = ["summit", "status", "sector", "ticket_type", "language", "group"]
-    search_fields = ["first_name", "last_name", "email", "organization"]
+    # And the names, case and accents ignored (registrations.search): see get_search_results.
+    search_fields = ["email", "organization"]
+    search_help_text = _("Search by name (accents optional), email or organization.")
     list_select_related = ["summit", "ticket_type", "group"]
     readonly_fields = [
         "public_id",
@@ -108,6 +111,12 @@ class RegistrationAdmin(SummitScopedAdmin):
             for summit in summits.filter(ends_at__gte=timezone.now())
         ]
         return super().changelist_view(request, {**(extra_context or {}), "assisted_pages": assisted})
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found |= queryset.filter(names_matching(search_term))
+        return found, may_have_duplicates
 
     def save_model(self, request, obj, form, change):
         # Only what the planner changed is written: the status, seat and offer fields loaded

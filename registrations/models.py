@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registrations.search import folded_names
 from summit.models import Language, PlanningGroup, PromoCode, Sector, Summit, TicketType
 
 
@@ -19,6 +20,17 @@ class RegistrationQuerySet(models.QuerySet):
         Checkout Session and released it, not merely until the hold's time is up: someone may
         be paying at that very moment, and they must not find their seat taken."""
         return self.filter(holds_seat(now))
+
+
+class FoldedNamesField(models.TextField):
+    """Registration.search_name: the names folded for search (registrations.search), filled from
+    them whenever the row is written. save() and bulk_create() both call pre_save, as they do to
+    stamp an auto_now date, so no way of saving a registration can leave it behind its names."""
+
+    def pre_save(self, model_instance, add):
+        value = folded_names(*(getattr(model_instance, name) for name in Registration.NAME_FIELDS))
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 def holds_seat(now=None):
@@ -69,15 +81,14 @@ class Registration(models.Model):
         _("share name and organization with my planning group"), default=False
     )
     photo_consent = models.BooleanField(_("photos of me may be used"), default=False)
+    # The names as the name search reads them ("Núñez" as "nunez"): never typed, never shown.
+    search_name = FoldedNamesField(blank=True, default="", editable=False)
 
-    # Every field that names, reaches or describes the person: the one list that the purge
-    # empties, the profile is edited through and the tests plant canaries in. Deliberately not
-    # personal: sector and language (the aggregate figures keep them), the two consents (choices,
-    # not facts about anyone; the purge resets them anyway), status, ticket type, group and the
-    # timestamps (figures), and the badge code's hash and link versions (credentials, which the
-    # purge invalidates). tests/registrations/test_personal_fields.py fails on a new text field
-    # that is in neither class.
-    PERSONAL_FIELDS = (
+    # The names a person is searched by, and from which search_name is made.
+    NAME_FIELDS = ("first_name", "last_name", "badge_name")
+    # What the person gives: every field the profile is edited through and the tests plant
+    # canaries in.
+    GIVEN_FIELDS = (
         "first_name",
         "last_name",
         "badge_name",
@@ -91,8 +102,17 @@ class Registration(models.Model):
         "dietary_needs",
         "childcare_needs",
     )
-    # What an attendee gives and may edit: the personal fields and their non-personal choices.
-    PROFILE_FIELDS = (*PERSONAL_FIELDS, "sector", "language", "share_with_group", "photo_consent")
+    # Every field that names, reaches or describes the person: the one list that the purge
+    # empties. What they give, and search_name, made from their names. Deliberately not
+    # personal: sector and language (the aggregate figures keep them), the two consents (choices,
+    # not facts about anyone; the purge resets them anyway), status, ticket type, group and the
+    # timestamps (figures), and the badge code's hash and link versions (credentials, which the
+    # purge invalidates). tests/registrations/test_personal_fields.py fails on a new text field
+    # that is in neither class.
+    PERSONAL_FIELDS = (*GIVEN_FIELDS, "search_name")
+    # What an attendee gives and may edit: the personal fields they give and their non-personal
+    # choices.
+    PROFILE_FIELDS = (*GIVEN_FIELDS, "sector", "language", "share_with_group", "photo_consent")
 
     # The published planning group (the workshops app's assignment writes it on publish).
     # This and the other optional links are indexed only where set (Meta.indexes): a new
@@ -183,6 +203,13 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # search_name follows the names also when only some fields are written (the admin's
+        # edit writes what the planner changed).
+        if update_fields is not None and not set(update_fields).isdisjoint(self.NAME_FIELDS):
+            update_fields = {*update_fields, "search_name"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def display_name(self):

@@ -21,8 +21,8 @@ from registrations.seats import services
 
 
 def personal_blanks():
-    """Every personal field of a registration (Registration.PERSONAL_FIELDS) with its empty value:
-    None where the column may be null, else the empty text."""
+    """Every personal field of a registration (Registration.PERSONAL_FIELDS, the names folded for
+    search included) with its empty value: None where the column may be null, else the empty text."""
     fields = (Registration._meta.get_field(name) for name in Registration.PERSONAL_FIELDS)
     return {field.name: None if field.null else "" for field in fields}
 

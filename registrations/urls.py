@@ -114,6 +114,7 @@ urlpatterns = [
     path("r/<str:token>/paid/", payment_views.payment_return, name="payment-return"),
     path("r/<str:token>/payment-cancelled/", payment_views.payment_cancelled, name="payment-cancelled"),
     path("r/<str:token>/badge.png", badge_views.attendee_badge_png, name="badge-png"),
+    path("r/<str:token>/badge.pdf", badge_views.attendee_badge_pdf, name="badge-pdf"),
     path("summits/<slug:slug>/badges/", badge_views.badge_sheets_page, name="badge-sheets"),
     path(
         "summits/<slug:slug>/badges/sheets/<uuid:job_id>/",

@@ -121,10 +121,11 @@ def confirmed_attendees(summit, names, **fields):
 
 
 def personal_canaries(tag="Zqxcanary"):
-    """A distinct value for every personal field of a registration (Registration.PERSONAL_FIELDS),
-    each containing `tag` and accepted by the registration API: plant them, then look for the tag."""
+    """A distinct value for every field a person gives (Registration.GIVEN_FIELDS: every personal
+    field but search_name, which is made from the names), each containing `tag` and accepted by
+    the registration API: plant them, then look for the tag."""
     values = {}
-    for name in Registration.PERSONAL_FIELDS:
+    for name in Registration.GIVEN_FIELDS:
         field = Registration._meta.get_field(name)
         value = f"{tag}.{name}@example.org".lower() if isinstance(field, EmailField) else f"{tag} {name}"
         values[name] = value[: field.max_length]

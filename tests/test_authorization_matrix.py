@@ -105,6 +105,7 @@ registrations:assisted                 POST    -         -        -         -   
 registrations:manage                   GET     all       all      all       all       all         all       all     all
 registrations:manage                   POST    all       all      all       all       all         all       all     all
 registrations:badge-png                GET     all       all      all       all       all         all       all     all
+registrations:badge-pdf                GET     all       all      all       all       all         all       all     all
 registrations:payment-pay              GET     all       all      all       all       all         all       all     all
 registrations:payment-return           GET     all       all      all       all       all         all       all     all
 registrations:payment-cancelled        GET     all       all      all       all       all         all       all     all
@@ -332,7 +333,7 @@ def build_request(world, role, row, key, route, target):
 
         pending = place.registrations["P"]
         kwargs["token"] = forged_token(pending) if target.kind == "forged" else manage_token(pending)
-    if key in ("registrations:manage", "registrations:badge-png"):
+    if key in ("registrations:manage", "registrations:badge-png", "registrations:badge-pdf"):
         from registrations.seats.links import manage_token
 
         kwargs["token"] = forged_token(reg) if target.kind == "forged" else manage_token(reg)
@@ -596,7 +597,12 @@ def allowed_private(world, role, row, key, target):
     rule = row.rules[role]
     if target.kind in ALWAYS_REFUSED or rule == "-":
         return set()
-    if key in ("registrations:manage", "registrations:badge-png", "workshops-vote"):
+    if key in (
+        "registrations:manage",
+        "registrations:badge-png",
+        "registrations:badge-pdf",
+        "workshops-vote",
+    ):
         return set(private_values(target.registration))
     if role in ("planner", "other_planner") and target.kind in ("own", "sibling"):
         return world.place_of(role).private

@@ -56,7 +56,7 @@ PAYLOADS = {
     "url": "http://127.0.0.1:{port}/x",
 }
 # Every personal field people type into (the email has its own checks), and the promo code.
-TEXT_FIELDS = [*(name for name in Registration.PERSONAL_FIELDS if name != "email"), "promo_code"]
+TEXT_FIELDS = [*(name for name in Registration.GIVEN_FIELDS if name != "email"), "promo_code"]
 ALL_FIELDS = [*TEXT_FIELDS, "email", "sector", "ticket_type", "language"]
 
 FIGURES = collections.Counter()
@@ -328,6 +328,18 @@ def test_door_badge_and_assignment_inputs_answer_without_a_server_error(world):
                     reverse("registrations:badge-sheets", args=[slug]),
                     {"layout": "letter-6up", "selection": "group", "group": value, "sort": value},
                 ),
+            ),
+            (
+                "badge sheet page name search",
+                _get(planner, reverse("registrations:badge-sheets", args=[slug]), {"q": value}),
+            ),
+            (
+                "assignment page name search",
+                _get(planner, reverse("planner-groups", args=[slug]), {"q": value}),
+            ),
+            (
+                "admin name search",
+                _get(planner, reverse("admin:registrations_registration_changelist"), {"q": value}),
             ),
             (
                 "registrations list filter",

@@ -96,7 +96,8 @@ def reissue_badge(registration, *, by):
     return registration
 
 
-def _require_badge(registration):
+def require_badge(registration):
+    """Raises DomainError("no_badge", 404) unless the registration is confirmed."""
     if registration.status != Registration.Status.CONFIRMED:
         raise DomainError("no_badge", _("Only a confirmed registration has a badge."), status_code=404)
 
@@ -104,21 +105,22 @@ def _require_badge(registration):
 def badge_png(registration, *, scale=10):
     """PNG bytes of the registration's badge QR (330 px square at scale 10), for the
     confirmation email and the phone. Raises DomainError("no_badge") unless confirmed."""
-    _require_badge(registration)
+    require_badge(registration)
     return qr_png(badge_code(registration), scale=scale)
 
 
-def badge_card_context(registration, *, png_url=None):
+def badge_card_context(registration, *, png_url=None, pdf_url=None):
     """Context for `{% include "registrations/_badge_card.html" %}`: the badge on screen,
-    its QR as an inline PNG (no extra request) and, when given, a link to download the PNG.
-    Raises DomainError("no_badge") unless confirmed."""
-    _require_badge(registration)
+    its QR as an inline PNG (no extra request) and, when given, links to download the QR as
+    a PNG and the whole badge as a PDF. Raises DomainError("no_badge") unless confirmed."""
+    require_badge(registration)
     code = badge_code(registration)
     return {
         "registration": registration,
         "badge_qr_uri": qr_data_uri(code, scale=8),
         "badge_code": code,
         "badge_png_url": png_url,
+        "badge_pdf_url": pdf_url,
     }
 
 
@@ -136,14 +138,14 @@ def badge_png_response(registration, *, download=True):
     return response
 
 
-def badge_card_html(registration, *, png_url=None):
+def badge_card_html(registration, *, png_url=None, pdf_url=None):
     """The rendered `registrations/_badge_card.html` for a confirmed registration (the manage
     page's `badge_card`), or "" for anyone else."""
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
 
     try:
-        context = badge_card_context(registration, png_url=png_url)
+        context = badge_card_context(registration, png_url=png_url, pdf_url=pdf_url)
     except DomainError:
         return ""
     return mark_safe(render_to_string("registrations/_badge_card.html", context))  # noqa: S308 (our template, autoescaped)

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from registrations.badges.codes import badge_code
+from registrations.badges.codes import badge_code, require_badge
 from registrations.badges.qr import qr_data_uri
 from registrations.models import BadgeSheetJob, Registration
 from summit import audit
@@ -189,12 +189,24 @@ def fit_font_size(text, *, width_mm, largest, smallest, lines=1):
     return round(max(smallest, min(largest, size)), 1)
 
 
-def name_font_size(text, *, width_mm, largest):
-    """Display names: one line as long as that leaves them at least 22 pt, else two lines."""
+def name_font_size(text, *, width_mm, largest, one_line_from=22, smallest=13):
+    """Names wrap before they shrink: one line as long as that leaves them `one_line_from` pt or
+    more, else two lines of at most that size (so a longer name never prints larger than a
+    shorter one), never under `smallest` pt (the sheet's CSS wraps a longer one onto a third
+    line). Display names by default."""
     one_line = fit_font_size(text, width_mm=width_mm, largest=largest, smallest=0.1)
-    if one_line >= 22:
+    if one_line >= one_line_from:
         return one_line
-    return fit_font_size(text, width_mm=width_mm, largest=22, smallest=13, lines=2)
+    return fit_font_size(text, width_mm=width_mm, largest=one_line_from, smallest=smallest, lines=2)
+
+
+def last_name_font_size(text, *, width_mm, portrait):
+    """Last names: on an A6 (portrait) badge, one line while that leaves them 16 pt or more,
+    else two lines, never under 12 pt. A 4 x 3 in badge has no height for a second line
+    under a display name, so there they shrink to one line, down to 9 pt."""
+    if not portrait:
+        return fit_font_size(text, width_mm=width_mm, largest=18, smallest=9)
+    return name_font_size(text, width_mm=width_mm, largest=18, one_line_from=16, smallest=12)
 
 
 # --- Choosing badges ----------------------------------------------------------------------
@@ -270,7 +282,9 @@ def badge_face(registration, *, qr_uri, layout):
                 registration.display_name, width_mm=width, largest=44 if layout.portrait else 40
             ),
             "last_name": registration.last_name,
-            "last_name_size": fit_font_size(registration.last_name, width_mm=width, largest=18, smallest=9),
+            "last_name_size": last_name_font_size(
+                registration.last_name, width_mm=width, portrait=layout.portrait
+            ),
             "pronouns": registration.pronouns,
             "organization": registration.organization,
             "group_name": group.display_name if group else "",
@@ -389,6 +403,20 @@ def print_badges(
         summit, only_unprinted=only_unprinted, group=group, registration=registration, sort=sort
     )
     return build_badge_sheet(registrations, layout=layout, progress=progress, timings=timings)
+
+
+# --- One attendee's own badge ------------------------------------------------------------
+
+OWN_BADGE_LAYOUT = "label-4x3"  # the page is the badge: whole on a phone, actual size on paper
+
+
+def own_badge_pdf(registration):
+    """The whole badge of a confirmed registration (names, group, room, QR) as a one-page PDF
+    of its own size, for the attendee to keep on their phone or print. Reads only: a badge
+    the attendee prints is not recorded as printed by the planners. Raises
+    DomainError("no_badge", 404) unless confirmed."""
+    require_badge(registration)
+    return build_badge_sheet([registration], layout=OWN_BADGE_LAYOUT).pdf
 
 
 # --- Sheets built in the background -------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from registrations.badges.codes import registrations_with_code
 from registrations.models import CheckIn, Registration, ScanLog
+from registrations.search import search_by_name
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Sector
 
@@ -45,7 +46,6 @@ DOOR_FIELDS = (
     "group__room",
 )
 UNDO_WINDOW = datetime.timedelta(minutes=2)
-SEARCH_MIN_LETTERS = 3
 SEARCH_LIMIT = 20
 # An offline device's clock may be off; a scan time further than this from ours is not believed.
 MAX_CLOCK_SKEW = datetime.timedelta(hours=12)
@@ -251,25 +251,12 @@ def undo_check_in(*, summit, by, device="", public_id=None, now=None):
 
 
 def search_attendees(summit, query, *, by, device=""):
-    """Registrations of `summit` whose names match every word of `query` (three or more letters),
-    as plain dicts with only what a door volunteer needs: id (opaque), short name, organization,
-    group. Each search is logged (who, when, how many hits; never the text searched)."""
-    words = query.split()
-    if sum(ch.isalpha() for ch in query) < SEARCH_MIN_LETTERS:
-        raise CheckInError(
-            "query_too_short",
-            _("Type at least three letters of the name."),
-            field="q",
-            status_code=400,
-        )
-    condition = Q()
-    for word in words[:4]:
-        condition &= (
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(badge_name__icontains=word)
-        )
+    """Registrations of `summit` whose names hold every word of `query` (three or more letters;
+    case and accents ignored: registrations.search), as plain dicts with only what a door
+    volunteer needs: id (opaque), short name, organization, group. Each search is logged (who,
+    when, how many hits; never the text searched). Raises DomainError `query_too_short`."""
     matches = list(
-        Registration.objects.filter(summit=summit)
-        .filter(condition)
+        search_by_name(Registration.objects.filter(summit=summit), query)
         .select_related("group")
         .order_by("first_name", "last_name", "id")[:SEARCH_LIMIT]
     )

@@ -217,7 +217,9 @@ def manage(request, token):
         "preferences": [p.group for p in registration.preferences.select_related("group")],
         "token": token,
         "badge_card": badge_card_html(
-            registration, png_url=reverse("registrations:badge-png", kwargs={"token": token})
+            registration,
+            png_url=reverse("registrations:badge-png", kwargs={"token": token}),
+            pdf_url=reverse("registrations:badge-pdf", kwargs={"token": token}),
         ),
     }
     return render(request, "registrations/manage.html", context, status=status)

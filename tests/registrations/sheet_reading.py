@@ -1,7 +1,12 @@
-"""Reading badge sheets back: text per badge (pdfplumber) and every QR on rasterized pages
-(pypdfium2 + zxing-cpp), each placed in its badge slot by position."""
+"""Reading badge sheets back: text per badge (pdfplumber), printed lines with their height
+(poppler's pdftotext, which reads WeasyPrint's text as viewers do) and every QR on rasterized
+pages (pypdfium2 + zxing-cpp), each placed in its badge slot by position."""
 
 import io
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pdfplumber
 import pypdfium2
@@ -23,6 +28,31 @@ def page_sizes_mm(pdf):
 def all_text(pdf):
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         return "\n".join(page.extract_text() or "" for page in document.pages)
+
+
+def _pdftotext(pdf, *options):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "sheet.pdf")
+        path.write_bytes(pdf)
+        command = ["pdftotext", *options, str(path), "-"]
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def viewer_text(pdf):
+    """The text of a PDF as viewers show it (poppler's pdftotext)."""
+    return _pdftotext(pdf)
+
+
+def printed_lines(pdf):
+    """Every line of text on the sheet as (text, height in pt), as poppler lays it out: a
+    line's height is its type's size (ascent to descent), the same for every line of one size."""
+    xhtml = _pdftotext(pdf, "-bbox-layout")
+    lines = []
+    for line in ET.fromstring(xhtml).iter("{http://www.w3.org/1999/xhtml}line"):  # noqa: S314 (our own sheet)
+        words = [word.text for word in line]
+        height = float(line.get("yMax")) - float(line.get("yMin"))
+        lines.append((" ".join(words), round(height, 1)))
+    return lines
 
 
 def badge_texts(pdf, layout):

@@ -9,6 +9,7 @@ from registrations.badges.codes import badge_code, find_registration, reissue_ba
 from registrations.badges.sheets import (
     LAYOUTS,
     build_badge_sheet,
+    last_name_font_size,
     name_font_size,
     print_badges,
     record_badges_printed,
@@ -23,6 +24,7 @@ from tests.registrations.sheet_reading import (
     decoded_qr_codes,
     page_count,
     page_sizes_mm,
+    printed_lines,
 )
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +139,43 @@ def test_long_names_shrink_and_still_print_whole(summit):
     assert " ".join(badge_texts(sheet.pdf, LAYOUTS["letter-6up"])[0].split()).startswith(
         f"Santa Barbara Mobility Summit {long_name} Fernández-Villalobos"
     )
+
+
+LONG_LAST_NAME = "Papadopoulos-Castellanos de la Santísima Trinidad"
+
+
+def test_a_long_last_name_on_an_a6_badge_wraps_onto_two_lines_before_it_shrinks(summit):
+    RegistrationFactory(summit=summit, first_name="Ana", last_name="Cruz")
+    RegistrationFactory(summit=summit, first_name="Zoe", last_name=LONG_LAST_NAME)
+
+    lines = dict(printed_lines(print_badges(summit, layout="a4-4up").pdf))
+
+    # Printed whole, on two lines, at nearly the size of a short last name (16 pt against 18).
+    assert lines["Papadopoulos-Castellanos de la"] == lines["Santísima Trinidad"]
+    assert lines["Santísima Trinidad"] >= 0.85 * lines["Cruz"]
+
+
+def test_a_last_name_too_long_for_two_lines_keeps_a_readable_size_and_prints_whole(summit):
+    longest = "Wolfeschlegelsteinhausenbergerdorff " + LONG_LAST_NAME + " de Villalobos"
+    assert len(longest) == 99  # within the 100 characters a last name may have
+    RegistrationFactory(summit=summit, first_name="Ana", last_name="Cruz")
+    RegistrationFactory(summit=summit, first_name="Zoe", last_name=longest, pronouns="she/her")
+
+    sheet = print_badges(summit, layout="a4-4up")
+
+    lines = printed_lines(sheet.pdf)
+    heights = dict(lines)
+    long_lines = [text for text, _height in lines if text.split()[0] in longest.split() and text != "Cruz"]
+    assert " ".join(long_lines) == longest
+    assert min(heights[text] for text in long_lines) >= (12 / 18) * heights["Cruz"]  # the 12 pt floor
+    assert "she/her" in heights  # the pronouns below are still on the badge
+
+
+def test_last_names_wrap_on_a6_and_shrink_to_one_line_on_4x3_badges():
+    assert last_name_font_size("Cruz", width_mm=93, portrait=True) == 18
+    assert last_name_font_size(LONG_LAST_NAME, width_mm=93, portrait=True) == 16  # two lines
+    assert last_name_font_size("x" * 100, width_mm=93, portrait=True) == 12  # the floor
+    assert last_name_font_size(LONG_LAST_NAME, width_mm=91.6, portrait=False) == 9  # one line
 
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):

@@ -18,6 +18,7 @@ from registrations.door.services import (
     undo_check_in,
 )
 from registrations.models import CheckIn, Registration, ScanLog
+from summit.errors import DomainError
 from summit.models import PlanningGroup, StaffRole
 from tests.factories import (
     PlanningGroupFactory,
@@ -278,7 +279,7 @@ def test_search_returns_only_short_name_organization_and_group(summit, volunteer
 
 
 def test_search_needs_three_letters(summit, volunteer):
-    with pytest.raises(CheckInError) as refused:
+    with pytest.raises(DomainError) as refused:
         search_attendees(summit, "ro ", by=volunteer)
 
     assert refused.value.code == "query_too_short"

@@ -1,6 +1,7 @@
 """Registration.PERSONAL_FIELDS is the one list of what a registration holds about the person: the
-purge empties it, the profile is edited through it, the tests plant canaries in it. It is only
-right while every field is classified, so a new text field must be put in it or here."""
+purge empties it. Its GIVEN_FIELDS (all but search_name, made from the names) are what the profile
+is edited through and the tests plant canaries in. It is only right while every field is
+classified, so a new text field must be put in it or here."""
 
 import pytest
 from django.db import models
@@ -30,6 +31,11 @@ def test_each_personal_field_is_a_column_the_purge_can_blank():
         field = Registration._meta.get_field(name)
         assert field.concrete and not field.primary_key, name
         assert field.null or field.empty_strings_allowed, name  # blanked to None or ""
+
+
+def test_what_a_person_gives_is_all_that_is_personal_but_the_names_folded_for_search():
+    assert set(Registration.PERSONAL_FIELDS) - set(Registration.GIVEN_FIELDS) == {"search_name"}
+    assert set(Registration.NAME_FIELDS) <= set(Registration.GIVEN_FIELDS)
 
 
 @pytest.mark.django_db

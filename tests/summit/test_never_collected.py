@@ -63,6 +63,7 @@ REGISTRATION_FIELDS = {
     "childcare_needs",
     "share_with_group",
     "photo_consent",
+    "search_name",  # the names folded for search (registrations.search), purged with them
     "group",
     "promo_code",
     "fee_waived",

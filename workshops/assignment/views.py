@@ -7,10 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from registrations.models import Registration
+from registrations.search import search_by_name
 from summit import audit
 from summit.errors import DomainError
 from summit.models import PlanningGroup, Sector, Summit
@@ -76,6 +79,8 @@ def planner_groups(request, slug):
     if request.method == "POST":
         return _planner_action(request, summit)
     groups = list(PlanningGroup.objects.filter(summit=summit).order_by("position", "name"))
+    query = request.GET.get("q", "").strip()[:100]
+    found, search_error = _people_named(summit, query)
     runs = AssignmentRun.objects.filter(summit=summit).select_related("created_by")
     newest = runs.first()
     latest = runs.filter(status=AssignmentRun.Status.DONE).first()
@@ -95,8 +100,27 @@ def planner_groups(request, slug):
         "unassigned": Registration.objects.filter(
             summit=summit, status="confirmed", assignment__isnull=True
         ).count(),
+        "query": query,
+        "found": found,
+        "search_error": search_error,
     }
-    return render(request, "workshops/planner_groups.html", context)
+    return render(request, "workshops/planner_groups.html", context, status=400 if search_error else 200)
+
+
+def _people_named(summit, query):
+    """The confirmed attendees whose names match `query` (at most 20), each with their draft
+    group (or None), and the refusal of a too short query; nothing without a query."""
+    if not query:
+        return [], None
+    confirmed = Registration.objects.filter(summit=summit, status="confirmed")
+    try:
+        found = search_by_name(confirmed, query).select_related("assignment__group")
+    except DomainError as exc:
+        return [], exc
+    return [
+        {"registration": registration, "draft": getattr(registration, "assignment", None)}
+        for registration in found.order_by("first_name", "last_name", "pk")[:20]
+    ], None
 
 
 def _pct(value, digits=1):
@@ -165,7 +189,9 @@ def _planner_action(request, summit):
             messages.error(request, _("Unknown action."))
     except DomainError as exc:
         messages.error(request, str(exc.message))
-    return redirect("planner-groups", slug=summit.slug)
+    page = reverse("planner-groups", args=[summit.slug])
+    query = request.POST.get("q", "").strip()[:100]
+    return redirect(f"{page}?{urlencode({'q': query})}" if query else page)
 
 
 def _is_uuid(value):
