@@ -106,6 +106,12 @@ registrations:manage                   GET     all       all      all       all 
 registrations:manage                   POST    all       all      all       all       all         all       all     all
 registrations:badge-png                GET     all       all      all       all       all         all       all     all
 registrations:badge-pdf                GET     all       all      all       all       all         all       all     all
+registrations:unsubscribe              GET     all       all      all       all       all         all       all     all
+registrations:unsubscribe              POST    all       all      all       all       all         all       all     all
+registrations:messages                 GET     -         -        -         -         -           -         own     own
+registrations:messages                 POST    -         -        -         -         -           -         own     own
+api-messages                           GET     -         -        -         -         -           -         own     own
+api-messages                           POST    -         -        -         -         -           -         own     own
 registrations:payment-pay              GET     all       all      all       all       all         all       all     all
 registrations:payment-return           GET     all       all      all       all       all         all       all     all
 registrations:payment-cancelled        GET     all       all      all       all       all         all       all     all
@@ -337,6 +343,12 @@ def build_request(world, role, row, key, route, target):
         from registrations.seats.links import manage_token
 
         kwargs["token"] = forged_token(reg) if target.kind == "forged" else manage_token(reg)
+    if key == "registrations:unsubscribe":
+        from registrations.seats.links import unsubscribe_path
+
+        kwargs["token"] = (
+            forged_token(reg) if target.kind == "forged" else unsubscribe_path(reg).split("/")[-2]
+        )
     if key == "workshops-vote":
         from registrations.seats.links import manage_token
 
@@ -417,6 +429,10 @@ def build_request(world, role, row, key, route, target):
     elif key == "registrations:manage" and row.method == "POST":
         data = {"action": "edit", "first_name": reg.first_name, "email": reg.email, "sector": "resident",
                 "language": "en"}  # fmt: skip
+    elif name == "api-messages" and row.method == "POST":
+        data, content_type = json.dumps({**MESSAGE_TEXTS, "send": False}), json_type
+    elif key == "registrations:messages" and row.method == "POST":
+        data = {**MESSAGE_TEXTS, "status": "confirmed", "action": "preview"}
     elif key == "registrations:door-links" and row.method == "POST":
         data = {"label": "Side door"}
     elif key == "registrations:badge-sheets" and row.method == "POST":
@@ -436,6 +452,13 @@ def build_request(world, role, row, key, route, target):
         path = reverse(key, kwargs=kwargs)
     return row.method, path, data, content_type, setup
 
+
+MESSAGE_TEXTS = {
+    "subject_en": "Parking",
+    "body_en": "Lot B",
+    "subject_es": "Estacionamiento",
+    "body_es": "Lote B",
+}
 
 SETUP_BODIES = {
     "api-ticket-types": {"slug": "new-type", "name": "New type"},

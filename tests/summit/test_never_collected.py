@@ -77,6 +77,7 @@ REGISTRATION_FIELDS = {
     "waitlisted_at",
     "confirmed_at",
     "cancelled_at",
+    "unsubscribed_at",  # when the attendee stopped announcements (registrations.announcements)
     "created_at",
     "updated_at",
 }
