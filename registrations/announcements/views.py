@@ -10,7 +10,7 @@ from registrations.announcements import services
 from registrations.announcements.delivery import announcement_email
 from registrations.announcements.forms import AnnouncementForm
 from registrations.badges.views import planner_page
-from registrations.models import Registration
+from registrations.models import Announcement, Registration
 from registrations.seats.language import activate_attendee_language
 from registrations.seats.links import registration_from_unsubscribe_token
 from summit.errors import DomainError
@@ -61,18 +61,9 @@ def _preview_texts(summit, texts):
     previews = []
     for language in ("en", "es"):
         stand_in = Registration(summit=summit, language=language, email="attendee@example.org")
-        message = announcement_email(_Draft(summit, texts), stand_in)
+        message = announcement_email(Announcement(summit=summit, **texts), stand_in)  # not saved
         previews.append({"language": language, "subject": message.subject, "body": message.body})
     return previews
-
-
-class _Draft:
-    """An announcement not stored yet, as announcement_email reads one."""
-
-    def __init__(self, summit, texts):
-        self.summit = summit
-        for key, value in texts.items():
-            setattr(self, key, value)
 
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no form of ours
